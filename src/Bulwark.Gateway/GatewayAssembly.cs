@@ -1,0 +1,6 @@
+namespace Bulwark.Gateway;
+
+internal static class GatewayAssembly
+{
+    public const string Name = "Bulwark.Gateway";
+}
