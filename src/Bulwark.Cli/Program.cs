@@ -1,1 +1,9 @@
-return 0;
+using System.CommandLine;
+using Bulwark.Cli.Commands;
+
+var root = new RootCommand("Bulwark: an LLM security gateway, and the LLM gates of an MLSecOps pipeline.")
+{
+    new ServeCommand(),
+};
+
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using Bulwark.Gateway.Configuration;
+
+namespace Bulwark.Gateway.Inspection;
+
+/// <summary>What the operator's patterns decided. <see cref="RuleId"/> names the rule, never the text it matched.</summary>
+internal readonly record struct PatternVerdict(bool Blocked, string? Code, string? RuleId)
+{
+    public static PatternVerdict Allow => default;
+
+    public static PatternVerdict Block(string code, string ruleId) => new(true, code, ruleId);
+}
+
+/// <summary>
+/// The route's <c>deny_patterns</c> (any match blocks) and <c>allow_patterns</c> (every inspected text must match at
+/// least one), over the texts of the roles the route inspects. A pattern that times out blocks: it fails closed.
+/// </summary>
+internal static class PatternRules
+{
+    public const string DenyPatternCode = "deny_pattern";
+    public const string AllowPatternCode = "allow_pattern_mismatch";
+    public const string PatternTimeoutCode = "pattern_timeout";
+
+    public static PatternVerdict Evaluate(RouteConfig route, List<InspectedText> texts)
+    {
+        if (route.DenyPatterns.IsEmpty && route.AllowPatterns.IsEmpty)
+        {
+            return PatternVerdict.Allow;
+        }
+
+        foreach (var text in texts)
+        {
+            if (!route.InspectRoles.Includes(text.Role))
+            {
+                continue;
+            }
+
+            foreach (var pattern in route.DenyPatterns)
+            {
+                switch (Match(pattern, text.Text))
+                {
+                    case MatchOutcome.Match:
+                        return PatternVerdict.Block(DenyPatternCode, pattern.Id);
+                    case MatchOutcome.Timeout:
+                        return PatternVerdict.Block(PatternTimeoutCode, pattern.Id);
+                }
+            }
+
+            if (route.AllowPatterns.IsEmpty)
+            {
+                continue;
+            }
+
+            var allowed = false;
+            foreach (var pattern in route.AllowPatterns)
+            {
+                var outcome = Match(pattern, text.Text);
+                if (outcome == MatchOutcome.Timeout)
+                {
+                    return PatternVerdict.Block(PatternTimeoutCode, pattern.Id);
+                }
+
+                if (outcome == MatchOutcome.Match)
+                {
+                    allowed = true;
+                    break;
+                }
+            }
+
+            if (!allowed)
+            {
+                return PatternVerdict.Block(AllowPatternCode, "allow_patterns");
+            }
+        }
+
+        return PatternVerdict.Allow;
+    }
+
+    private enum MatchOutcome
+    {
+        NoMatch,
+        Match,
+        Timeout,
+    }
+
+    private static MatchOutcome Match(CompiledPattern pattern, string text)
+    {
+        if (pattern.Linear)
+        {
+            return pattern.Regex.IsMatch(text) ? MatchOutcome.Match : MatchOutcome.NoMatch;
+        }
+
+        try
+        {
+            return pattern.Regex.IsMatch(text) ? MatchOutcome.Match : MatchOutcome.NoMatch;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return MatchOutcome.Timeout;
+        }
+    }
+}

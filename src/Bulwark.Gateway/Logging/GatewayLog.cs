@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+
+namespace Bulwark.Gateway;
+
+/// <summary>
+/// Every log line the gateway writes, source-generated with stable event ids. None of them takes a prompt, a
+/// completion or a key: requests are described by lengths, counts, rule ids and entity types.
+/// </summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Configuration reloaded from {ConfigSource}: generation {Generation}, {RouteCount} route(s)")]
+    public static partial void ConfigReloaded(ILogger logger, string configSource, int generation, int routeCount);
+
+    [LoggerMessage(2, LogLevel.Error, "Configuration change in {ConfigSource} rejected with {ErrorCount} error(s); the last good configuration stays in force:\n{Errors}")]
+    public static partial void ConfigReloadRejected(ILogger logger, string configSource, int errorCount, string errors);
+
+    [LoggerMessage(3, LogLevel.Warning, "listen and admin_listen changes take effect only after a restart")]
+    public static partial void ListenChangeNeedsRestart(ILogger logger);
+
+    [LoggerMessage(4, LogLevel.Information, "Bulwark gateway listening on {ProxyAddress} (admin on {AdminAddress}) with {RouteCount} route(s) from {ConfigSource}")]
+    public static partial void Started(ILogger logger, string proxyAddress, string adminAddress, int routeCount, string configSource);
+
+    [LoggerMessage(10, LogLevel.Information, "Request {RequestId} route={Route} shape={Shape} decision={Decision} rule={Rule} status={Status} upstream_status={UpstreamStatus} attempts={Attempts} texts={TextCount} text_chars={TextChars} request_bytes={RequestBytes} stream={Stream} duration_ms={DurationMs:F2} upstream_ms={UpstreamMs:F2}")]
+    public static partial void RequestCompleted(
+        ILogger logger, string requestId, string route, string shape, string decision, string rule, int status,
+        int upstreamStatus, int attempts, int textCount, long textChars, long requestBytes, bool stream, double durationMs, double upstreamMs);
+
+    [LoggerMessage(11, LogLevel.Warning, "Request {RequestId} route={Route}: upstream answered {UpstreamStatus} on key #{KeyIndex}; key cooling down, retrying on the next key")]
+    public static partial void RetryingOnNextKey(ILogger logger, string requestId, string route, int upstreamStatus, int keyIndex);
+
+    [LoggerMessage(12, LogLevel.Warning, "Request {RequestId} route={Route}: upstream {ErrorKind} ({ExceptionType})")]
+    public static partial void UpstreamFailed(ILogger logger, string requestId, string route, string errorKind, string exceptionType);
+
+    [LoggerMessage(13, LogLevel.Warning, "Request {RequestId} route={Route}: pattern {Rule} timed out; request refused")]
+    public static partial void PatternTimedOut(ILogger logger, string requestId, string route, string rule);
+}

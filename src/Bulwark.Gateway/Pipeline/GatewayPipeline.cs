@@ -1,0 +1,398 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Credentials;
+using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Inspection;
+using Bulwark.Gateway.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+
+namespace Bulwark.Gateway.Pipeline;
+
+/// <summary>
+/// The request path. Every request to the proxy listener runs these steps, in this order:
+/// <list type="number">
+/// <item>Give the request an id (echoed in <c>x-request-id</c>) and take the config snapshot it will finish on.</item>
+/// <item>Resolve the route from the Host (or absolute-form target) and path. No route: pass through or refuse.</item>
+/// <item>Read and parse the body, bounded by the route's <c>max_body_bytes</c>; refuse what cannot be inspected.</item>
+/// <item>Inspect every text the request carries to the model: the operator's patterns.</item>
+/// <item>Rewrite: drop the client's credentials and inject the route's key.</item>
+/// <item>Forward over the pooled upstream connection; on 401/429/5xx retry once on the next key.</item>
+/// <item>Relay the response, streaming event by event.</item>
+/// <item>Record the outcome: one structured log line with ids, decision, status and timings, never text.</item>
+/// </list>
+/// </summary>
+internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClientPool clients, TimeProvider time, ILogger<GatewayPipeline> logger)
+{
+    private static readonly JsonDocumentOptions JsonOptions = new()
+    {
+        AllowDuplicateProperties = false, // {"messages":[benign],"messages":[evil]}: parsers disagree on which wins
+        MaxDepth = 64,
+    };
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        // 1. Request id and snapshot.
+        var feature = new GatewayRequestFeature(Guid.CreateVersion7().ToString("N"), time.GetTimestamp());
+        context.Features.Set(feature);
+        context.Response.Headers["x-request-id"] = feature.RequestId;
+        var config = configManager.Current;
+
+        try
+        {
+            // 2. Resolve the route.
+            var host = context.Request.Host;
+            var match = RouteTable.Resolve(config, host.Host.ToLowerInvariant(), host.Port, context.Request.Path.Value ?? "/");
+            if (match is not { } routeMatch)
+            {
+                await HandleUnknownHostAsync(context, config, feature).ConfigureAwait(false);
+                return;
+            }
+
+            feature.Route = routeMatch.Route;
+            await HandleRouteAsync(context, routeMatch, feature).ConfigureAwait(false);
+        }
+        finally
+        {
+            // 8. Record the outcome.
+            LogCompletion(context, feature);
+        }
+    }
+
+    private async Task HandleRouteAsync(HttpContext context, RouteMatch match, GatewayRequestFeature feature)
+    {
+        var route = match.Route;
+        var request = context.Request;
+        PooledBody? body = null;
+        JsonDocument? document = null;
+        try
+        {
+            // 3. Read and parse the body. A request with a body is inspected or refused; never forwarded blind.
+            var hasBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0;
+            if (hasBody)
+            {
+                if (request.Headers.ContentEncoding is { Count: > 0 } encoding && !string.Equals(encoding.ToString(), "identity", StringComparison.OrdinalIgnoreCase))
+                {
+                    await RefuseAsync(context, route, StatusCodes.Status415UnsupportedMediaType, GatewayErrors.InvalidRequestType, "unsupported_content_encoding",
+                        "Compressed request bodies cannot be inspected; send the body uncompressed").ConfigureAwait(false);
+                    return;
+                }
+
+                body = await RequestBodyReader.ReadAsync(request, route.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+                if (body is null)
+                {
+                    await RefuseAsync(context, route, StatusCodes.Status413PayloadTooLarge, GatewayErrors.InvalidRequestType, "body_too_large",
+                        $"The request body is larger than the route's limit of {route.MaxBodyBytes} bytes").ConfigureAwait(false);
+                    return;
+                }
+
+                feature.RequestBytes = body.Length;
+                if (body.Length > 0)
+                {
+                    var verdict = Inspect(body, match, route, feature, out document);
+                    if (verdict is { } refusal)
+                    {
+                        await RefuseAsync(context, route, refusal.Status, refusal.Type, refusal.Code, refusal.Message, refusal.Param).ConfigureAwait(false);
+                        return;
+                    }
+                }
+            }
+
+            // 5-7. Rewrite, forward, relay.
+            await ForwardAsync(context, match, body, feature).ConfigureAwait(false);
+        }
+        finally
+        {
+            document?.Dispose();
+            body?.Dispose();
+        }
+    }
+
+    /// <summary>Steps 3 and 4: parse, extract the texts, run the rules. Returns a refusal, or null to go on.</summary>
+    private Refusal? Inspect(PooledBody body, RouteMatch match, RouteConfig route, GatewayRequestFeature feature, out JsonDocument? document)
+    {
+        document = null;
+        try
+        {
+            document = JsonDocument.Parse(body.Memory, JsonOptions);
+        }
+        catch (JsonException)
+        {
+            return Refusal.BadRequest("invalid_json", "The request body is not valid JSON (duplicate keys are refused too)");
+        }
+
+        var root = document.RootElement;
+        var extractor = RequestShapes.Find(match.ForwardPath, root, route.Provider);
+        if (extractor is null)
+        {
+            feature.Shape = "unknown";
+            return route.AllowUnknownShapes
+                ? null
+                : Refusal.BadRequest("unknown_request_shape", "The request body is not a shape this route can inspect");
+        }
+
+        feature.Shape = extractor.Shape;
+        var texts = new List<InspectedText>();
+        ExtractResult extracted;
+        try
+        {
+            extracted = extractor.Extract(root, texts);
+        }
+        catch (InvalidOperationException)
+        {
+            // JsonElement.GetString on an invalid escape such as a lone surrogate.
+            extracted = ExtractResult.Fail(ExtractError.Malformed, "/");
+        }
+
+        if (!extracted.Succeeded)
+        {
+            return extracted.Error == ExtractError.TokenIds
+                ? Refusal.BadRequest("token_ids_not_inspectable", "Token-id input cannot be inspected; send text", extracted.Path)
+                : Refusal.BadRequest("malformed_request", "A field the model reads has a type this route cannot inspect", extracted.Path);
+        }
+
+        feature.TextCount = texts.Count;
+        foreach (var text in texts)
+        {
+            feature.TextChars += text.Text.Length;
+        }
+
+        if (root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True)
+        {
+            feature.Stream = true;
+        }
+
+        // 4. Inspect: the operator's patterns.
+        var verdict = PatternRules.Evaluate(route, texts);
+        if (verdict.Blocked)
+        {
+            feature.Decision = Decision.Blocked;
+            feature.Rule = verdict.RuleId;
+            if (verdict.Code == PatternRules.PatternTimeoutCode)
+            {
+                GatewayLog.PatternTimedOut(logger, feature.RequestId, route.Name, verdict.RuleId!);
+            }
+
+            return new Refusal(StatusCodes.Status403Forbidden, GatewayErrors.PolicyType, verdict.Code!,
+                $"The request was blocked by rule {verdict.RuleId} of route '{route.Name}'", null);
+        }
+
+        return null;
+    }
+
+    private async Task ForwardAsync(HttpContext context, RouteMatch match, PooledBody? body, GatewayRequestFeature feature)
+    {
+        var route = match.Route;
+        var client = clients.Get(route.Upstream, route.UpstreamCaFile);
+        var target = BuildTarget(route.Upstream, match.ForwardPath, context.Request.QueryString);
+        var aborted = context.RequestAborted;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+
+        HttpResponseMessage? response = null;
+        KeyLease? key = null;
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                // 5. Rewrite: the client's credentials out, the route's key in.
+                key = route.Keys.Next();
+                var content = body is null ? null : new ReadOnlyMemoryContent(body.Memory);
+                using var upstreamRequest = HttpForwarder.CreateRequest(context, target, content, stripCredentials: true, http2: true);
+                if (key is { } k)
+                {
+                    InjectKey(upstreamRequest, route.Provider, k.Value);
+                }
+
+                // Responses are inspected as text: ask for them uncompressed.
+                upstreamRequest.Headers.Remove(HeaderNames.AcceptEncoding);
+
+                // 6. Forward.
+                feature.Attempts = attempt;
+                var started = time.GetTimestamp();
+                var sent = await HttpForwarder.SendAsync(client, upstreamRequest, timeout, route.Timeout, aborted).ConfigureAwait(false);
+                feature.UpstreamLatency = time.GetElapsedTime(started);
+                if (sent.Error != ForwarderError.None)
+                {
+                    await HandleForwarderErrorAsync(context, route, feature, sent.Error, sent.Exception).ConfigureAwait(false);
+                    return;
+                }
+
+                response = sent.Response!;
+                var status = (int)response.StatusCode;
+                feature.UpstreamStatus = status;
+                if (IsKeyProblem(status) && key is { } used && route.Keys.Count > 1)
+                {
+                    route.Keys.CoolDown(used.Index);
+                    if (attempt == 1)
+                    {
+                        // The body is buffered and nothing has reached the client yet: the retry is safe.
+                        GatewayLog.RetryingOnNextKey(logger, feature.RequestId, route.Name, status, used.Index);
+                        response.Dispose();
+                        response = null;
+                        continue;
+                    }
+                }
+
+                break;
+            }
+
+            // 7. Relay the response.
+            HttpForwarder.CopyResponseHeaders(response, context.Response);
+            var copied = await HttpForwarder.CopyResponseBodyAsync(context, response, timeout, route.Timeout, aborted).ConfigureAwait(false);
+            if (copied != ForwarderError.None)
+            {
+                feature.Decision = Decision.Error;
+                feature.Rule = copied == ForwarderError.ClientCanceled ? "client_canceled" : "upstream_body_" + copied.ToString().ToLowerInvariant();
+                context.Abort(); // the status line is sent; an aborted connection is how the client learns the body is incomplete
+            }
+        }
+        finally
+        {
+            response?.Dispose();
+        }
+    }
+
+    private static bool IsKeyProblem(int status) => status is 401 or 429 or >= 500;
+
+    private static void InjectKey(HttpRequestMessage request, Provider provider, string key)
+    {
+        switch (provider)
+        {
+            case Provider.Azure:
+                request.Headers.TryAddWithoutValidation("api-key", key);
+                break;
+            case Provider.Anthropic:
+                request.Headers.TryAddWithoutValidation("x-api-key", key);
+                break;
+            default:
+                request.Headers.TryAddWithoutValidation(HeaderNames.Authorization, "Bearer " + key);
+                break;
+        }
+    }
+
+    private static Uri BuildTarget(Uri upstream, string forwardPath, QueryString query)
+    {
+        var basePath = upstream.AbsolutePath.TrimEnd('/');
+        return new Uri(upstream.GetLeftPart(UriPartial.Authority) + basePath + new PathString(forwardPath).ToUriComponent() + query.ToUriComponent());
+    }
+
+    private async Task HandleUnknownHostAsync(HttpContext context, GatewayConfig config, GatewayRequestFeature feature)
+    {
+        if (config.UnknownHosts == UnknownHostsPolicy.Deny || string.IsNullOrEmpty(context.Request.Host.Host))
+        {
+            feature.Decision = Decision.Blocked;
+            feature.Rule = "unknown_host";
+            await GatewayErrors.WriteAsync(context, Provider.OpenAI, StatusCodes.Status403Forbidden, GatewayErrors.PolicyType, "unknown_host",
+                "No route is configured for this host and unknown hosts are refused").ConfigureAwait(false);
+            return;
+        }
+
+        if (context.Request.Headers.Via.ToString().Contains(ViaToken, StringComparison.OrdinalIgnoreCase))
+        {
+            feature.Decision = Decision.Blocked;
+            feature.Rule = "loop_detected";
+            await GatewayErrors.WriteAsync(context, Provider.OpenAI, StatusCodes.Status508LoopDetected, GatewayErrors.GatewayType, "loop_detected",
+                "The request already passed through this gateway").ConfigureAwait(false);
+            return;
+        }
+
+        // Passthrough: forwarded untouched (credentials, body and all), streamed, never inspected.
+        feature.Decision = Decision.Passthrough;
+        var request = context.Request;
+        var target = new Uri($"http://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}{request.Path.ToUriComponent()}{request.QueryString.ToUriComponent()}");
+        var client = clients.Get(target, caFile: null);
+        var hasBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? false;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var upstreamRequest = HttpForwarder.CreateRequest(context, target, hasBody ? new StreamContent(request.Body) : null, stripCredentials: false, http2: false);
+        upstreamRequest.Headers.TryAddWithoutValidation(HeaderNames.Via, ViaToken);
+        var started = time.GetTimestamp();
+        var sent = await HttpForwarder.SendAsync(client, upstreamRequest, timeout, TimeSpan.FromMilliseconds(GatewayConfig.DefaultTimeoutMs), context.RequestAborted).ConfigureAwait(false);
+        feature.UpstreamLatency = time.GetElapsedTime(started);
+        if (sent.Error != ForwarderError.None)
+        {
+            await HandleForwarderErrorAsync(context, null, feature, sent.Error, sent.Exception).ConfigureAwait(false);
+            return;
+        }
+
+        using var response = sent.Response!;
+        feature.UpstreamStatus = (int)response.StatusCode;
+        HttpForwarder.CopyResponseHeaders(response, context.Response);
+        if (await HttpForwarder.CopyResponseBodyAsync(context, response, timeout, TimeSpan.FromMilliseconds(GatewayConfig.DefaultTimeoutMs), context.RequestAborted).ConfigureAwait(false) != ForwarderError.None)
+        {
+            context.Abort();
+        }
+    }
+
+    private const string ViaToken = "1.1 bulwark";
+
+    private async Task HandleForwarderErrorAsync(HttpContext context, RouteConfig? route, GatewayRequestFeature feature, ForwarderError error, Exception? exception)
+    {
+        feature.Decision = Decision.Error;
+        feature.Rule = "upstream_" + error.ToString().ToLowerInvariant();
+        var routeName = route?.Name ?? "(passthrough)";
+        if (error == ForwarderError.ClientCanceled)
+        {
+            return;
+        }
+
+        GatewayLog.UpstreamFailed(logger, feature.RequestId, routeName, error.ToString(), exception?.GetType().Name ?? "none");
+        var provider = route?.Provider ?? Provider.OpenAI;
+        if (error == ForwarderError.Timeout)
+        {
+            await GatewayErrors.WriteAsync(context, provider, StatusCodes.Status504GatewayTimeout, GatewayErrors.GatewayType, "upstream_timeout",
+                $"The upstream of route '{routeName}' did not answer in time").ConfigureAwait(false);
+        }
+        else
+        {
+            await GatewayErrors.WriteAsync(context, provider, StatusCodes.Status502BadGateway, GatewayErrors.GatewayType, "upstream_unreachable",
+                $"The upstream of route '{routeName}' could not be reached").ConfigureAwait(false);
+        }
+    }
+
+    private static async Task RefuseAsync(HttpContext context, RouteConfig route, int status, string type, string code, string message, string? param = null)
+    {
+        var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
+        if (feature.Decision != Decision.Blocked)
+        {
+            feature.Decision = status == StatusCodes.Status403Forbidden ? Decision.Blocked : Decision.Error;
+        }
+
+        feature.Rule ??= code;
+        await GatewayErrors.WriteAsync(context, route.Provider, status, type, code, message, param).ConfigureAwait(false);
+    }
+
+    private void LogCompletion(HttpContext context, GatewayRequestFeature feature)
+    {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
+        GatewayLog.RequestCompleted(
+            logger,
+            feature.RequestId,
+            feature.Route?.Name ?? "-",
+            feature.Shape ?? "-",
+            feature.Decision.ToString().ToLowerInvariant(),
+            feature.Rule ?? "-",
+            status,
+            feature.UpstreamStatus,
+            feature.Attempts,
+            feature.TextCount,
+            feature.TextChars,
+            feature.RequestBytes,
+            feature.Stream,
+            time.GetElapsedTime(feature.StartTimestamp).TotalMilliseconds,
+            feature.UpstreamLatency.TotalMilliseconds);
+    }
+
+    private readonly record struct Refusal(int Status, string Type, string Code, string Message, string? Param)
+    {
+        public static Refusal BadRequest(string code, string message, string? param = null) =>
+            new(StatusCodes.Status400BadRequest, GatewayErrors.InvalidRequestType, code, message, param);
+    }
+}
