@@ -1,8 +1,13 @@
+using System.Buffers;
+
 namespace Bulwark.Detection.Engine;
 
 /// <summary>Small span helpers shared by the hand-written scanners: ASCII boundaries and context-word look-ups.</summary>
 internal static class TextScan
 {
+    /// <summary>The ASCII digits, the anchor of every numeric recognizer.</summary>
+    public static readonly SearchValues<char> Digits = SearchValues.Create("0123456789");
+
     /// <summary>True when position <paramref name="i"/> is outside the text or not an ASCII letter or digit.</summary>
     public static bool IsBoundary(ReadOnlySpan<char> text, int i) =>
         (uint)i >= (uint)text.Length || !char.IsAsciiLetterOrDigit(text[i]);

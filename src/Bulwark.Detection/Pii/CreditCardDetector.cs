@@ -4,7 +4,7 @@ using Bulwark.Detection.Validation;
 namespace Bulwark.Detection.Pii;
 
 /// <summary>
-/// CREDIT_CARD: 12–19 digits, contiguous or in groups split by one kind of separator (space or dash), that pass Luhn and
+/// CREDIT_CARD: 13–19 digits (Maestro 12–15 only next to a card word), contiguous or in groups split by one kind of separator (space or dash), that pass Luhn and
 /// start with a known issuer prefix (IIN) at a length that issuer uses: Visa, Mastercard, Amex, Discover, Diners, JCB,
 /// UnionPay (incl. 19-digit 62…), Maestro, Mir, RuPay, Troy, Verve.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed class CreditCardDetector : IDetector
         var i = 0;
         while (true)
         {
-            var hit = text[i..].IndexOfAnyInRange('0', '9');
+            var hit = text[i..].IndexOfAny(TextScan.Digits);
             if (hit < 0)
             {
                 return;
@@ -147,10 +147,10 @@ public sealed class CreditCardDetector : IDetector
                 || (p2 == 35 && n is >= 16 and <= 19),
             '4' => n is 13 or 16 or 19,
             '5' => (p2 is >= 51 and <= 55 && n == 16)
-                || (p4 is 5018 or 5020 or 5038 or 5893 && n is >= 12 and <= 19)
+                || (p4 is 5018 or 5020 or 5038 or 5893 && n is >= 16 and <= 19)
                 || (p2 is 50 or 56 or 57 or 58 && n is >= 16 and <= 19)
                 || (p6 is >= 506099 and <= 506198 && n is 16 or 19),
-            '6' => (p4 is 6304 or 6759 or 6761 or 6762 or 6763 && n is >= 12 and <= 19)
+            '6' => (p4 is 6304 or 6759 or 6761 or 6762 or 6763 && n is >= 16 and <= 19)
                 || (p4 == 6011 && n is >= 16 and <= 19)
                 || (p3 is >= 644 and <= 649 && n is >= 16 and <= 19)
                 || (p2 is 60 or 62 or 65 && n is >= 16 and <= 19)
@@ -165,7 +165,8 @@ public sealed class CreditCardDetector : IDetector
     // Maestro also issues 12–15 digit numbers under broad prefixes; those read like any order number, so they need a
     // card word nearby.
     private static bool IsShortMaestro(ReadOnlySpan<char> d) =>
-        d.Length is >= 12 and <= 15 && (Prefix(d, 2) is 50 or 56 or 57 or 58 || Prefix(d, 4) is 604 or 6390);
+        d.Length is >= 12 and <= 15
+        && (Prefix(d, 2) is 50 or 56 or 57 or 58 || Prefix(d, 4) is 604 or 6304 or 6390 or 6759 or 6761 or 6762 or 6763);
 
     private static int Prefix(ReadOnlySpan<char> digits, int length)
     {

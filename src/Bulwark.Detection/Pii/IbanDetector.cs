@@ -23,7 +23,7 @@ public sealed class IbanDetector : IDetector
         var i = 2;
         while (i < text.Length)
         {
-            var hit = text[i..].IndexOfAnyInRange('0', '9');
+            var hit = text[i..].IndexOfAny(TextScan.Digits);
             if (hit < 0)
             {
                 return;

@@ -24,7 +24,7 @@ public sealed class UsSsnDetector : IDetector
         var i = 0;
         while (true)
         {
-            var hit = text[i..].IndexOfAnyInRange('0', '9');
+            var hit = text[i..].IndexOfAny(TextScan.Digits);
             if (hit < 0)
             {
                 return;
