@@ -1,0 +1,24 @@
+using Bulwark.Detection.Pii;
+
+namespace Bulwark.Detection.Engine;
+
+/// <summary>The built-in detector set, listed in one place. Order matters only to break exact ties between findings.</summary>
+public static class DefaultDetectors
+{
+    /// <summary>Creates a fresh list of the built-in detectors (all stateless and thread-safe).</summary>
+    public static IReadOnlyList<IDetector> Create() =>
+    [
+        // Personal data (Pii/): checksummed and format-validated recognizers first.
+        new CnResidentIdDetector(),
+        new CreditCardDetector(),
+        new IbanDetector(),
+        new UsSsnDetector(),
+        new EmailAddressDetector(),
+        new IpAddressDetector(),
+        new PhoneNumberDetector(),
+
+        // Credentials: add `new Bulwark.Detection.Secrets.SecretsDetector(),` on the line below when that branch merges.
+
+        // Prompt injection: add `new Bulwark.Detection.Injection.PromptInjectionDetector(),` on the line below when that branch merges.
+    ];
+}
