@@ -233,6 +233,7 @@ internal static class ConfigLoader
         }
 
         var guard = raw.IntelligentGuard is { } g ? ValidateGuard(g, $"{at}.intelligent_guard", time, errors) : null;
+        var detection = DetectionConfigLoader.Validate(raw.Detection, $"{at}.detection", time, errors.Add);
 
         if (errors.Count > before || upstream is null)
         {
@@ -253,7 +254,8 @@ internal static class ConfigLoader
             raw.AllowUnknownShapes ?? false,
             maxBody,
             TimeSpan.FromMilliseconds(timeoutMs),
-            guard);
+            guard,
+            detection);
     }
 
     private static Uri? ParseUpstream(RawRoute raw, ImmutableArray<HostPattern>.Builder hosts, string at, Errors errors)

@@ -53,7 +53,8 @@ internal sealed record RouteConfig(
     bool AllowUnknownShapes,
     long MaxBodyBytes,
     TimeSpan Timeout,
-    GuardConfig? Guard);
+    GuardConfig? Guard,
+    RouteDetection? Detection);
 
 /// <summary>An operator pattern, compiled to run in linear time where .NET can, with a match timeout where it cannot.</summary>
 /// <param name="Id">Stable rule id used in denials and logs, e.g. <c>deny_patterns[2]</c>; never the pattern text.</param>

@@ -38,6 +38,46 @@ internal sealed class RawRoute
 
     // The plug-in's private guard LLM. Accepted and validated now; judged by the guard feature.
     public RawGuard? IntelligentGuard { get; set; }
+
+    // Built-in and custom detectors, and what to do with what they find.
+    public RawDetection? Detection { get; set; }
+}
+
+internal sealed class RawDetection
+{
+    public bool? Enabled { get; set; }
+
+    /// <summary>Start from the built-in default policy (true) or from nothing (false).</summary>
+    public bool? InheritDefaults { get; set; }
+
+    public Dictionary<string, RawEntityRule>? Request { get; set; }
+    public Dictionary<string, RawEntityRule>? Response { get; set; }
+    public RawEntityRule? Default { get; set; }
+    public string? HashSalt { get; set; }
+    public bool? ScanResponses { get; set; }
+    public int? StreamHoldback { get; set; }
+    public List<RawCustomEntity>? CustomEntities { get; set; }
+}
+
+internal sealed class RawEntityRule
+{
+    public string? Action { get; set; }
+    public string? Operator { get; set; }
+    public int? Keep { get; set; }
+    public string? MaskChar { get; set; }
+    public double? Threshold { get; set; }
+}
+
+internal sealed class RawCustomEntity
+{
+    public string? Entity { get; set; }
+    public string? Pattern { get; set; }
+    public List<string>? Keywords { get; set; }
+    public string? KeywordsFile { get; set; }
+    public List<string>? Context { get; set; }
+    public int? ContextWindow { get; set; }
+    public double? Score { get; set; }
+    public bool? IgnoreCase { get; set; }
 }
 
 internal sealed class RawGuard
