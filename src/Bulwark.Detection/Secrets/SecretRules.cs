@@ -153,6 +153,9 @@ internal static class SecretRules
         new("xai-api-key", "xai-", EntityTypes.XaiApiKey, Charset.Base62, 80, 80),
     ];
 
+    /// <summary>Fragments every secret-like key name contains (password, api_key, client_secret, X-Auth-Token...).</summary>
+    private static readonly string[] KeyNameFragments = ["pass", "pwd", "secret", "token", "key", "auth", "credential"];
+
     public static readonly Anchor[] Anchors = BuildAnchors();
 
     /// <summary>Every anchor, case-insensitively: the one vectorised search the scan runs over the whole text.</summary>
@@ -195,9 +198,6 @@ internal static class SecretRules
 
         return [.. list];
     }
-
-    /// <summary>Fragments every secret-like key name contains (password, api_key, client_secret, X-Auth-Token...).</summary>
-    private static readonly string[] KeyNameFragments = ["pass", "pwd", "secret", "token", "key", "auth", "credential"];
 
     private static Anchor[][] BuildBuckets()
     {

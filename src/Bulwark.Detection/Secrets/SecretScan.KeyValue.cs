@@ -97,6 +97,11 @@ internal ref partial struct SecretScan
             return KeyNameClass.None;
         }
 
+        if (name.EndsWith("privatekeyid", StringComparison.Ordinal))
+        {
+            return KeyNameClass.Strong; // GCP service-account key id, checked by value shape in ClassifyValue
+        }
+
         foreach (var suffix in (ReadOnlySpan<string>)["bypass", "compass", "passage", "tokens", "keys", "keyid", "primarykey",
                      "foreignkey", "sortkey", "partitionkey", "monkey", "turkey", "hockey", "whiskey", "hotkey", "passwordhash",
                      "passwordpolicy", "tokentype", "authtype", "authmethod", "authmode", "authurl", "tokenurl", "secretname",
@@ -332,7 +337,7 @@ internal ref partial struct SecretScan
     /// </summary>
     internal static bool IsGenericSecretValue(KeyNameClass nameClass, ReadOnlySpan<char> value)
     {
-        if (value.Length > MaxValue || SecretText.LooksLikePlaceholderValue(value) || value.Contains("://", StringComparison.Ordinal))
+        if (value.Length > MaxValue || SecretText.LooksLikePlaceholderValue(value) || SecretText.IsDocumentedExample(value) || value.Contains("://", StringComparison.Ordinal))
         {
             return false;
         }

@@ -117,7 +117,7 @@ internal ref partial struct SecretScan
         var end = signatureStart + signatureLength;
         var signature = _text.Slice(signatureStart, signatureLength);
         if (signatureLength < 16 || (end < _text.Length && SecretText.IsWordChar(_text[end])) ||
-            signature is "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c" || SecretText.LooksLikePlaceholderToken(signature) ||
+            SecretText.IsDocumentedExample(signature) || SecretText.LooksLikePlaceholderToken(signature) ||
             !HeaderHasAlg(_text.Slice(at, headerLength)))
         {
             return NoMatch;

@@ -306,7 +306,7 @@ internal ref partial struct SecretScan
         var end = bodyStart + length;
         var body = _text.Slice(bodyStart, length);
         if (!SecretText.HasRightBoundary(_text, end) || SecretText.LooksLikePlaceholderToken(body) ||
-            !SecretText.HasTokenEntropy(body) || body is "4eC39HqLyjWDarjtT1zdp7dc" or "BQokikJOvBiI2HlWgH4olfQ2")
+            !SecretText.HasTokenEntropy(body) || SecretText.IsDocumentedExample(body))
         {
             return NoMatch;
         }

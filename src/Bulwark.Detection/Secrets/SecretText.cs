@@ -200,6 +200,17 @@ internal static class SecretText
         return true;
     }
 
+    /// <summary>
+    /// Keys published in vendor documentation (AWS <c>...EXAMPLE</c> keys, Stripe's docs test keys, the jwt.io sample
+    /// signature). They are public, so they are not findings wherever they appear.
+    /// </summary>
+    public static bool IsDocumentedExample(ReadOnlySpan<char> value) =>
+        value.Contains("EXAMPLE", StringComparison.Ordinal) || value.IndexOfAny(DocumentedExamples) >= 0;
+
+    private static readonly System.Buffers.SearchValues<string> DocumentedExamples = System.Buffers.SearchValues.Create(
+        ["4eC39HqLyjWDarjtT1zdp7dc", "BQokikJOvBiI2HlWgH4olfQ2", "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"],
+        StringComparison.Ordinal);
+
     /// <summary>8-4-4-4-12 hex with dashes.</summary>
     public static bool IsUuid(ReadOnlySpan<char> value)
     {
