@@ -218,9 +218,14 @@ internal ref partial struct SecretScan
         while (end < limit)
         {
             var c = _text[end];
-            if (quote != '\0' ? c == quote || c is '\n' or '\r' : char.IsWhiteSpace(c) || c is '"' or '\'' or '`' or ',' or ';' or '&' or '<' or '>' or ')' or ']' or '}')
+            if (quote != '\0' ? c == quote || c is '\n' or '\r' : char.IsWhiteSpace(c) || c is '"' or '\'' or '`' or ',' or ';' or '<' or '>' or ')' or ']' or '}')
             {
                 break;
+            }
+
+            if (quote == '\0' && c == '&' && StartsQueryParameter(end + 1))
+            {
+                break; // ?token=abc&page=2 — but a password may contain '&' (p4&ss)
             }
 
             end++;
@@ -237,6 +242,18 @@ internal ref partial struct SecretScan
         }
 
         return end;
+    }
+
+    /// <summary>True when <c>name=</c> follows (a URL query's next parameter).</summary>
+    private readonly bool StartsQueryParameter(int i)
+    {
+        var j = i;
+        while (j < _text.Length && j - i < 32 && (char.IsAsciiLetterOrDigit(_text[j]) || _text[j] is '_' or '-' or '.'))
+        {
+            j++;
+        }
+
+        return j > i && j < _text.Length && _text[j] == '=';
     }
 
     /// <summary>Runs the specific (non key-name) anchors over a value; returns the end of the last finding, or -1.</summary>

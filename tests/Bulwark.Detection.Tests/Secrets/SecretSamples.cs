@@ -61,6 +61,8 @@ internal static class SecretSamples
         yield return Tp("url-mysql", EntityTypes.PasswordInUrl, "mysql://root:M4r1aDB!x@10.0.0.5:3306", "{0}/shop");
         yield return Tp("generic-password", EntityTypes.GenericSecret, "Tr0ub4dor&3", "db_password = \"{0}\"");
         yield return Tp("generic-password-prose", EntityTypes.GenericSecret, "Gk7#pQ2w", "my password is {0} do not share");
+        yield return Tp("generic-password-with-ampersand", EntityTypes.GenericSecret, "5d!&k6dViOFs", "password: {0}");
+        yield return Tp("generic-token-in-query", EntityTypes.GenericSecret, Fake.Base62(32), "GET /v1/items?access_token={0}&page=2");
         yield return Tp("generic-api-key", EntityTypes.GenericSecret, Fake.Base62(32), "api_key: {0}");
         yield return Tp("generic-client-secret", EntityTypes.GenericSecret, Fake.Base64Url(40), "\"client_secret\": \"{0}\"");
         yield return Tp("generic-auth-header", EntityTypes.GenericSecret, Fake.Base62(40), "X-Auth-Token: {0}");
