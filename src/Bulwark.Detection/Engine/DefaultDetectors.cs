@@ -17,7 +17,8 @@ public static class DefaultDetectors
         new IpAddressDetector(),
         new PhoneNumberDetector(),
 
-        // Credentials: add `new Bulwark.Detection.Secrets.SecretsDetector(),` on the line below when that branch merges.
+        // Credentials (Secrets/): one pass over every credential format.
+        new Bulwark.Detection.Secrets.SecretsDetector(),
 
         // Prompt injection: add `new Bulwark.Detection.Injection.PromptInjectionDetector(),` on the line below when that branch merges.
     ];
