@@ -23,6 +23,13 @@ internal sealed record RouteDetection(
 /// <summary>Validates a route's <c>detection:</c> block. Errors name the path and the fix, like the rest of the config.</summary>
 internal static class DetectionConfigLoader
 {
+    /// <summary>
+    /// Characters a streamed answer trails the model by, so an entity written with spaces (a card or phone number in
+    /// groups, a spaced IBAN) split across events is still caught. Whitespace-free tokens (keys, emails, URLs) are
+    /// held whole whatever this is.
+    /// </summary>
+    public const int DefaultStreamHoldback = 64;
+
     // The built-in detectors are stateless and thread-safe: routes without custom entities share one engine.
     private static readonly Lazy<DetectionEngine> SharedDefaultEngine = new(() => new DetectionEngine(DefaultDetectors.Create()));
 
@@ -60,7 +67,7 @@ internal static class DetectionConfigLoader
             error(at + ".hash_salt", "a rule redacts with operator 'hash', which needs a salt; set hash_salt (e.g. ${BULWARK_HASH_SALT})");
         }
 
-        var holdback = raw.StreamHoldback ?? 256;
+        var holdback = raw.StreamHoldback ?? DefaultStreamHoldback;
         if (holdback is < 0 or > 4096)
         {
             error(at + ".stream_holdback", "must be between 0 and 4096 characters");

@@ -17,14 +17,24 @@ internal static class GatewayErrors
     public const string GatewayType = "gateway_error";
 
     public static async Task WriteAsync(
-        HttpContext context, Provider provider, int status, string type, string code, string message, string? param = null)
+        HttpContext context, Provider provider, int status, string type, string code, string message, string? param = null,
+        IReadOnlyList<string>? entities = null)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
         var response = context.Response;
         response.StatusCode = status;
         response.ContentType = "application/json";
         response.Headers.CacheControl = "no-store";
+        var body = Build(feature, provider, status, type, code, message, param, entities);
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
 
+    /// <summary>The error body as UTF-8 JSON, also used as the final event of a blocked stream.</summary>
+    public static byte[] Build(
+        GatewayRequestFeature feature, Provider provider, int status, string type, string code, string message, string? param = null,
+        IReadOnlyList<string>? entities = null)
+    {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -47,6 +57,17 @@ internal static class GatewayErrors
                 json.WriteString("param", param);
             }
 
+            if (entities is { Count: > 0 })
+            {
+                json.WriteStartArray("entities");
+                foreach (var entity in entities)
+                {
+                    json.WriteStringValue(entity);
+                }
+
+                json.WriteEndArray();
+            }
+
             if (feature.Route is { } route)
             {
                 json.WriteString("route", route.Name);
@@ -57,8 +78,7 @@ internal static class GatewayErrors
             json.WriteEndObject();
         }
 
-        response.ContentLength = buffer.WrittenCount;
-        await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static string AnthropicType(int status) => status switch

@@ -5,6 +5,7 @@ using Bulwark.Gateway.Credentials;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Inspection;
 using Bulwark.Gateway.Routing;
+using Bulwark.Gateway.Scanning;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -18,10 +19,11 @@ namespace Bulwark.Gateway.Pipeline;
 /// <item>Give the request an id (echoed in <c>x-request-id</c>) and take the config snapshot it will finish on.</item>
 /// <item>Resolve the route from the Host (or absolute-form target) and path. No route: pass through or refuse.</item>
 /// <item>Read and parse the body, bounded by the route's <c>max_body_bytes</c>; refuse what cannot be inspected.</item>
-/// <item>Inspect every text the request carries to the model: the operator's patterns.</item>
-/// <item>Rewrite: drop the client's credentials and inject the route's key.</item>
+/// <item>Inspect every text the request carries to the model: the operator's patterns, then the detectors.</item>
+/// <item>Rewrite: redact what the policy says to, drop the client's credentials and inject the route's key.</item>
 /// <item>Forward over the pooled upstream connection; on 401/429/5xx retry once on the next key.</item>
-/// <item>Relay the response, streaming event by event.</item>
+/// <item>Inspect the response as it is relayed: redact or block by the response rules, restore pseudonyms;
+/// streams are processed event by event.</item>
 /// <item>Record the outcome: one structured log line with ids, decision, status and timings, never text.</item>
 /// </list>
 /// </summary>
@@ -68,6 +70,7 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
         var request = context.Request;
         PooledBody? body = null;
         JsonDocument? document = null;
+        byte[]? rewritten = null;
         try
         {
             // 3. Read and parse the body. A request with a body is inspected or refused; never forwarded blind.
@@ -92,17 +95,18 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
                 feature.RequestBytes = body.Length;
                 if (body.Length > 0)
                 {
-                    var verdict = Inspect(body, match, route, feature, out document);
+                    var verdict = Inspect(body, match, route, feature, out document, out rewritten);
                     if (verdict is { } refusal)
                     {
-                        await RefuseAsync(context, route, refusal.Status, refusal.Type, refusal.Code, refusal.Message, refusal.Param).ConfigureAwait(false);
+                        await RefuseAsync(context, route, refusal.Status, refusal.Type, refusal.Code, refusal.Message, refusal.Param, refusal.Entities).ConfigureAwait(false);
                         return;
                     }
                 }
             }
 
             // 5-7. Rewrite, forward, relay.
-            await ForwardAsync(context, match, body, feature).ConfigureAwait(false);
+            ReadOnlyMemory<byte>? forwardBody = rewritten ?? body?.Memory;
+            await ForwardAsync(context, match, forwardBody, feature).ConfigureAwait(false);
         }
         finally
         {
@@ -112,9 +116,10 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
     }
 
     /// <summary>Steps 3 and 4: parse, extract the texts, run the rules. Returns a refusal, or null to go on.</summary>
-    private Refusal? Inspect(PooledBody body, RouteMatch match, RouteConfig route, GatewayRequestFeature feature, out JsonDocument? document)
+    private Refusal? Inspect(PooledBody body, RouteMatch match, RouteConfig route, GatewayRequestFeature feature, out JsonDocument? document, out byte[]? rewritten)
     {
         document = null;
+        rewritten = null;
         try
         {
             document = JsonDocument.Parse(body.Memory, JsonOptions);
@@ -180,10 +185,32 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
                 $"The request was blocked by rule {verdict.RuleId} of route '{route.Name}'", null);
         }
 
+        // 4b. Inspect: the detectors (personal data, credentials, prompt injection, custom entities).
+        if (route.Detection is { } detection)
+        {
+            var scan = RequestScanner.Scan(detection, texts, feature);
+            if (scan.IsBlocked)
+            {
+                var entities = scan.BlockedEntities!;
+                var code = entities.TrueForAll(e => e == Bulwark.Detection.EntityTypes.PromptInjection) ? "prompt_injection" : "sensitive_data";
+                feature.Decision = Decision.Blocked;
+                feature.Rule = code;
+                return new Refusal(StatusCodes.Status403Forbidden, GatewayErrors.PolicyType, code,
+                    $"The request was blocked on route '{route.Name}': it contains {string.Join(", ", entities)}", null, entities);
+            }
+
+            // 5a. Rewrite: redactions replace the texts in place; everything else in the body is kept as sent.
+            if (scan.Replacements is { Count: > 0 } replacements)
+            {
+                rewritten = JsonRewriter.Rewrite(body.Memory, replacements);
+                feature.Decision = Decision.Redacted;
+            }
+        }
+
         return null;
     }
 
-    private async Task ForwardAsync(HttpContext context, RouteMatch match, PooledBody? body, GatewayRequestFeature feature)
+    private async Task ForwardAsync(HttpContext context, RouteMatch match, ReadOnlyMemory<byte>? body, GatewayRequestFeature feature)
     {
         var route = match.Route;
         var client = clients.Get(route.Upstream, route.UpstreamCaFile);
@@ -199,7 +226,7 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
             {
                 // 5. Rewrite: the client's credentials out, the route's key in.
                 key = route.Keys.Next();
-                var content = body is null ? null : new ReadOnlyMemoryContent(body.Memory);
+                var content = body is { } bytes ? new ReadOnlyMemoryContent(bytes) : null;
                 using var upstreamRequest = HttpForwarder.CreateRequest(context, target, content, stripCredentials: true, http2: true);
                 if (key is { } k)
                 {
@@ -239,9 +266,11 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
                 break;
             }
 
-            // 7. Relay the response.
-            HttpForwarder.CopyResponseHeaders(response, context.Response);
-            var copied = await HttpForwarder.CopyResponseBodyAsync(context, response, timeout, route.Timeout, aborted).ConfigureAwait(false);
+            // 7. Relay the response, inspecting it on the way when the route's policy or the request's pseudonyms need it.
+            var processor = ResponseTextProcessor.Create(route, feature);
+            var copied = processor is null
+                ? await RelayAsync(context, response, timeout, route.Timeout, aborted).ConfigureAwait(false)
+                : await ResponseRelay.RelayInspectedAsync(context, route, feature, processor, response, timeout, route.Timeout, aborted).ConfigureAwait(false);
             if (copied != ForwarderError.None)
             {
                 feature.Decision = Decision.Error;
@@ -253,6 +282,13 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
         {
             response?.Dispose();
         }
+    }
+
+    private static async Task<ForwarderError> RelayAsync(
+        HttpContext context, HttpResponseMessage response, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted)
+    {
+        HttpForwarder.CopyResponseHeaders(response, context.Response);
+        return await HttpForwarder.CopyResponseBodyAsync(context, response, timeout, idle, aborted).ConfigureAwait(false);
     }
 
     private static bool IsKeyProblem(int status) => status is 401 or 429 or >= 500;
@@ -352,7 +388,8 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
         }
     }
 
-    private static async Task RefuseAsync(HttpContext context, RouteConfig route, int status, string type, string code, string message, string? param = null)
+    private static async Task RefuseAsync(
+        HttpContext context, RouteConfig route, int status, string type, string code, string message, string? param = null, IReadOnlyList<string>? entities = null)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
         if (feature.Decision != Decision.Blocked)
@@ -361,7 +398,7 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
         }
 
         feature.Rule ??= code;
-        await GatewayErrors.WriteAsync(context, route.Provider, status, type, code, message, param).ConfigureAwait(false);
+        await GatewayErrors.WriteAsync(context, route.Provider, status, type, code, message, param, entities).ConfigureAwait(false);
     }
 
     private void LogCompletion(HttpContext context, GatewayRequestFeature feature)
@@ -386,11 +423,12 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
             feature.TextChars,
             feature.RequestBytes,
             feature.Stream,
+            feature.EntitySummary(),
             time.GetElapsedTime(feature.StartTimestamp).TotalMilliseconds,
             feature.UpstreamLatency.TotalMilliseconds);
     }
 
-    private readonly record struct Refusal(int Status, string Type, string Code, string Message, string? Param)
+    private readonly record struct Refusal(int Status, string Type, string Code, string Message, string? Param, IReadOnlyList<string>? Entities = null)
     {
         public static Refusal BadRequest(string code, string message, string? param = null) =>
             new(StatusCodes.Status400BadRequest, GatewayErrors.InvalidRequestType, code, message, param);

@@ -1,3 +1,5 @@
+using Bulwark.Detection.Policy;
+using Bulwark.Detection.Redaction;
 using Bulwark.Gateway.Configuration;
 
 namespace Bulwark.Gateway.Pipeline;
@@ -44,4 +46,57 @@ internal sealed class GatewayRequestFeature(string requestId, long startTimestam
     public int UpstreamStatus { get; set; }
 
     public TimeSpan UpstreamLatency { get; set; }
+
+    /// <summary>
+    /// The request's placeholders and the originals they stand for, to restore them in the response. Lives only as
+    /// long as the request, in memory; never logged (its ToString shows counts only).
+    /// </summary>
+    public PseudonymMap? Pseudonyms { get; set; }
+
+    private Dictionary<string, int>? _entities;
+    private Dictionary<object, IReadOnlyList<EntityCount>>? _streamCounts;
+
+    /// <summary>Adds the entity counts of one scanned text (request or whole response text).</summary>
+    public void CountEntities(IReadOnlyList<EntityCount> counts)
+    {
+        foreach (var count in counts)
+        {
+            _entities ??= new Dictionary<string, int>(StringComparer.Ordinal);
+            _entities[count.Entity] = _entities.GetValueOrDefault(count.Entity) + count.Count;
+        }
+    }
+
+    /// <summary>Records the running totals of one streamed sequence (replacing its previous totals).</summary>
+    public void SetStreamCounts(object stream, IReadOnlyList<EntityCount> counts) =>
+        (_streamCounts ??= [])[stream] = [.. counts];
+
+    /// <summary>Entity types found in the request and its response, with counts. Never values.</summary>
+    public IReadOnlyDictionary<string, int> Entities
+    {
+        get
+        {
+            if (_streamCounts is null)
+            {
+                return _entities ?? (IReadOnlyDictionary<string, int>)System.Collections.Frozen.FrozenDictionary<string, int>.Empty;
+            }
+
+            var all = new Dictionary<string, int>(_entities ?? [], StringComparer.Ordinal);
+            foreach (var counts in _streamCounts.Values)
+            {
+                foreach (var count in counts)
+                {
+                    all[count.Entity] = all.GetValueOrDefault(count.Entity) + count.Count;
+                }
+            }
+
+            return all;
+        }
+    }
+
+    /// <summary>"EMAIL_ADDRESS:2,CREDIT_CARD:1" for logs, or "-".</summary>
+    public string EntitySummary()
+    {
+        var entities = Entities;
+        return entities.Count == 0 ? "-" : string.Join(',', entities.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}:{e.Value}"));
+    }
 }

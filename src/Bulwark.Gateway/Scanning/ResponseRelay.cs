@@ -1,0 +1,204 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Pipeline;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Bulwark.Gateway.Scanning;
+
+/// <summary>
+/// Step 7 when the response must be inspected: a JSON body is read whole (bounded), processed and re-serialised; an
+/// event stream is processed event by event and flushed as it goes; anything else (audio, files) is relayed as is.
+/// </summary>
+internal static class ResponseRelay
+{
+    /// <summary>Largest non-streamed response body that is inspected; a larger one is refused rather than passed unread.</summary>
+    private const long MaxInspectedBodyBytes = 32 * 1024 * 1024;
+    private const int ReadBufferSize = 16 * 1024;
+
+    public static async Task<ForwarderError> RelayInspectedAsync(
+        HttpContext context, RouteConfig route, GatewayRequestFeature feature, ResponseTextProcessor processor,
+        HttpResponseMessage upstream, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted)
+    {
+        var mediaType = upstream.Content.Headers.ContentType?.MediaType;
+        if (string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return await RelayEventStreamAsync(context, route, feature, processor, upstream, timeout, idle, aborted).ConfigureAwait(false);
+        }
+
+        if (mediaType is not null && (mediaType.EndsWith("/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+        {
+            return await RelayJsonAsync(context, route, feature, processor, upstream, timeout, idle, aborted).ConfigureAwait(false);
+        }
+
+        HttpForwarder.CopyResponseHeaders(upstream, context.Response);
+        return await HttpForwarder.CopyResponseBodyAsync(context, upstream, timeout, idle, aborted).ConfigureAwait(false);
+    }
+
+    private static async Task<ForwarderError> RelayJsonAsync(
+        HttpContext context, RouteConfig route, GatewayRequestFeature feature, ResponseTextProcessor processor,
+        HttpResponseMessage upstream, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted)
+    {
+        byte[] body;
+        try
+        {
+            timeout.CancelAfter(idle);
+            await upstream.Content.LoadIntoBufferAsync(MaxInspectedBodyBytes, timeout.Token).ConfigureAwait(false);
+            body = await upstream.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            return ForwarderError.ClientCanceled;
+        }
+        catch (OperationCanceledException)
+        {
+            return await WriteGatewayErrorAsync(context, route, StatusCodes.Status504GatewayTimeout, "upstream_timeout", "The upstream stopped sending its answer").ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            return await WriteGatewayErrorAsync(context, route, StatusCodes.Status502BadGateway, "response_not_inspectable",
+                "The upstream's answer was too large to inspect or broke off").ConfigureAwait(false);
+        }
+
+        JsonNode? root = null;
+        try
+        {
+            root = JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (root is not null)
+        {
+            if (!JsonResponseRewriter.Process(root, processor, out var changed))
+            {
+                feature.Decision = Decision.Blocked;
+                feature.Rule = "sensitive_data_in_response";
+                var entities = processor.BlockedEntities ?? [];
+                await GatewayErrors.WriteAsync(context, route.Provider, StatusCodes.Status403Forbidden, GatewayErrors.PolicyType, "sensitive_data_in_response",
+                    $"The model's answer was blocked on route '{route.Name}': it contains {string.Join(", ", entities)}", entities: entities).ConfigureAwait(false);
+                return ForwarderError.None;
+            }
+
+            if (changed)
+            {
+                body = JsonSerializer.SerializeToUtf8Bytes(root, JsonRewriter.Options);
+                if (feature.Decision == Decision.Allowed)
+                {
+                    feature.Decision = Decision.Redacted;
+                }
+            }
+        }
+        else if (body.Length > 0)
+        {
+            // Declared JSON that does not parse: process it as one text, so nothing is released unread.
+            var processed = processor.ProcessWhole(Encoding.UTF8.GetString(body));
+            if (processed is null)
+            {
+                return await WriteGatewayErrorAsync(context, route, StatusCodes.Status403Forbidden, "sensitive_data_in_response", "The model's answer was blocked").ConfigureAwait(false);
+            }
+
+            body = Encoding.UTF8.GetBytes(processed);
+        }
+
+        HttpForwarder.CopyResponseHeaders(upstream, context.Response);
+        context.Response.ContentLength = body.Length;
+        try
+        {
+            await context.Response.Body.WriteAsync(body, aborted).ConfigureAwait(false);
+            return ForwarderError.None;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            return ForwarderError.ClientCanceled;
+        }
+    }
+
+    private static async Task<ForwarderError> RelayEventStreamAsync(
+        HttpContext context, RouteConfig route, GatewayRequestFeature feature, ResponseTextProcessor processor,
+        HttpResponseMessage upstream, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted)
+    {
+        HttpForwarder.CopyResponseHeaders(upstream, context.Response);
+        context.Response.ContentLength = null; // the body changes length as it is processed
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        var transformer = new SseTransformer(processor, entities => Encoding.UTF8.GetString(GatewayErrors.Build(
+            feature, route.Provider, StatusCodes.Status403Forbidden, GatewayErrors.PolicyType, "sensitive_data_in_response",
+            $"The model's answer was blocked on route '{route.Name}': it contains {string.Join(", ", entities)}", entities: entities)));
+        var output = new ArrayBufferWriter<byte>(ReadBufferSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
+        try
+        {
+            timeout.CancelAfter(idle);
+            await using var source = await upstream.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            while (true)
+            {
+                timeout.CancelAfter(idle);
+                var read = await source.ReadAsync(buffer, timeout.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    transformer.Complete(output);
+                    await WriteAsync(context, output, aborted).ConfigureAwait(false);
+                    return ForwarderError.None;
+                }
+
+                var open = transformer.Feed(buffer.AsSpan(0, read), output);
+                await WriteAsync(context, output, aborted).ConfigureAwait(false);
+                if (!open)
+                {
+                    // A response rule blocked: the error event is out; stop reading, which cancels the upstream.
+                    feature.Decision = Decision.Blocked;
+                    feature.Rule = "sensitive_data_in_response";
+                    return ForwarderError.None;
+                }
+
+                if (processor.BlockedEntities is null && feature.Decision == Decision.Allowed && feature.Entities.Count > 0)
+                {
+                    feature.Decision = Decision.Redacted;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            return ForwarderError.ClientCanceled;
+        }
+        catch (OperationCanceledException)
+        {
+            return ForwarderError.Timeout;
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            return aborted.IsCancellationRequested ? ForwarderError.ClientCanceled : ForwarderError.ResponseBody;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task WriteAsync(HttpContext context, ArrayBufferWriter<byte> output, CancellationToken aborted)
+    {
+        if (output.WrittenCount == 0)
+        {
+            return;
+        }
+
+        await context.Response.Body.WriteAsync(output.WrittenMemory, aborted).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(aborted).ConfigureAwait(false);
+        output.ResetWrittenCount();
+    }
+
+    private static async Task<ForwarderError> WriteGatewayErrorAsync(HttpContext context, RouteConfig route, int status, string code, string message)
+    {
+        var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
+        feature.Decision = status == StatusCodes.Status403Forbidden ? Decision.Blocked : Decision.Error;
+        feature.Rule = code;
+        await GatewayErrors.WriteAsync(context, route.Provider, status, GatewayErrors.GatewayType, code, message).ConfigureAwait(false);
+        return ForwarderError.None;
+    }
+}

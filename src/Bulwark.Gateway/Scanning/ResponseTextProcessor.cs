@@ -1,0 +1,181 @@
+using Bulwark.Detection;
+using Bulwark.Detection.Policy;
+using Bulwark.Detection.Redaction;
+using Bulwark.Detection.Streaming;
+using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Pipeline;
+
+namespace Bulwark.Gateway.Scanning;
+
+/// <summary>
+/// Per request, what happens to text coming back from the model: redact or block by the route's response rules, then
+/// restore the request's pseudonyms. Redaction runs first so a restored value (the user's own) is never redacted.
+/// </summary>
+internal sealed class ResponseTextProcessor
+{
+    private readonly RouteDetection? _detection;
+    private readonly PseudonymMap _map;
+    private readonly GatewayRequestFeature _feature;
+    private readonly EngineScanner? _scanner;
+    private readonly List<Finding> _findings = [];
+
+    private ResponseTextProcessor(RouteDetection? detection, PseudonymMap map, GatewayRequestFeature feature)
+    {
+        _detection = detection;
+        _map = map;
+        _feature = feature;
+        _scanner = detection is null ? null : new EngineScanner(detection.Engine);
+    }
+
+    /// <summary>Null when there is nothing to do to this request's response (no response rules, nothing to restore).</summary>
+    public static ResponseTextProcessor? Create(RouteConfig route, GatewayRequestFeature feature)
+    {
+        var detection = route.Detection is { ScanResponses: true } d && HasResponseRules(d) ? d : null;
+        var restore = feature.Pseudonyms is { RestorableCount: > 0 };
+        return detection is null && !restore ? null : new ResponseTextProcessor(detection, feature.Pseudonyms ?? new PseudonymMap(), feature);
+    }
+
+    public bool Restores => _map.RestorableCount > 0;
+
+    /// <summary>The entity types whose response rule blocked, once any has.</summary>
+    public List<string>? BlockedEntities { get; private set; }
+
+    /// <summary>Processes a whole text (a non-streamed field). Returns null when it must be blocked.</summary>
+    public string? ProcessWhole(string text)
+    {
+        if (_detection is not null)
+        {
+            _findings.Clear();
+            _detection.Engine.Scan(text, _findings);
+            if (_findings.Count > 0)
+            {
+                var verdict = _detection.Evaluator.Evaluate(_findings, Direction.Response);
+                _feature.CountEntities(verdict.Counts);
+                if (verdict.IsBlocked)
+                {
+                    Block(verdict.BlockedEntities);
+                    return null;
+                }
+
+                if (verdict.Kind == VerdictKind.Redact)
+                {
+                    text = _detection.Redactor.Redact(text, verdict.Redactions, _map);
+                }
+            }
+        }
+
+        return Restores ? PseudonymRestorer.Restore(text, _map) : text;
+    }
+
+    /// <summary>A streaming pipeline for one delta sequence (one choice's content, one tool call's arguments...).</summary>
+    public DeltaPipeline CreateStream() => new(this);
+
+    private void Block(IReadOnlyList<string> entities)
+    {
+        BlockedEntities ??= [];
+        foreach (var entity in entities)
+        {
+            if (!BlockedEntities.Contains(entity))
+            {
+                BlockedEntities.Add(entity);
+            }
+        }
+    }
+
+    /// <summary>Streamed text: bounded holdback so an entity or placeholder split across deltas is still handled.</summary>
+    internal sealed class DeltaPipeline
+    {
+        private readonly ResponseTextProcessor _owner;
+        private readonly StreamingRedactor? _redactor;
+        private readonly StreamingRestorer? _restorer;
+        private int _countedUpTo;
+
+        public DeltaPipeline(ResponseTextProcessor owner)
+        {
+            _owner = owner;
+            if (owner._detection is { } d)
+            {
+                _redactor = new StreamingRedactor(owner._scanner!, d.Evaluator, d.Redactor, owner._map, d.Streaming);
+            }
+
+            if (owner.Restores)
+            {
+                _restorer = new StreamingRestorer(owner._map);
+            }
+        }
+
+        /// <summary>Returns the text to send now, or null when the stream must be blocked.</summary>
+        public string? Write(string delta) => Continue(_redactor is null ? delta : Check(_redactor.Write(delta)), flush: false);
+
+        public string? Flush() => Continue(_redactor is null ? string.Empty : Check(_redactor.Flush()), flush: true);
+
+        private string? Check(StreamingRedactionResult result)
+        {
+            CountNew();
+            if (result.IsBlocked)
+            {
+                _owner.Block(result.BlockedEntities);
+                return null;
+            }
+
+            return result.Text;
+        }
+
+        private string? Continue(string? text, bool flush)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (_restorer is null)
+            {
+                return text;
+            }
+
+            var restored = _restorer.Write(text);
+            return flush ? restored + _restorer.Flush() : restored;
+        }
+
+        private void CountNew()
+        {
+            var counts = _redactor!.Counts;
+            if (counts.Count == 0)
+            {
+                return;
+            }
+
+            // The redactor keeps running totals: report only what is new since the last call.
+            var total = 0;
+            foreach (var c in counts)
+            {
+                total += c.Count;
+            }
+
+            if (total > _countedUpTo)
+            {
+                _owner._feature.SetStreamCounts(this, counts);
+                _countedUpTo = total;
+            }
+        }
+    }
+
+    private static bool HasResponseRules(RouteDetection detection)
+    {
+        var policy = detection.Evaluator.Policy;
+        if (policy.DefaultRule.Action != PolicyAction.Log)
+        {
+            return true;
+        }
+
+        foreach (var rule in policy.Response.Values)
+        {
+            if (rule.Action != PolicyAction.Log)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
