@@ -278,7 +278,7 @@ public sealed class PhoneNumberDetector : IDetector
 
         // Anything else only as the value of a phone word, and not as the number that starts a street address
         // ("17031 2202 Rissik St, office hours") unless a phone word follows it ("416 60 039 office").
-        if (!context)
+        if (!context || negative)
         {
             return 0;
         }
