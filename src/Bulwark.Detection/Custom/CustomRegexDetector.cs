@@ -45,7 +45,7 @@ public sealed class CustomRegexDetector : IDetector
         }
 
         _entity = entity;
-        _context = [.. (contextWords ?? []).Where(w => !string.IsNullOrWhiteSpace(w))];
+        _context = [.. (contextWords ?? []).Where(w => !string.IsNullOrWhiteSpace(w)).Select(w => w.ToLowerInvariant())];
         _window = contextWindow;
         _score = score;
         Name = "custom." + entity.ToLowerInvariant();

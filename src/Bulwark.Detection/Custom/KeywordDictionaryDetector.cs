@@ -38,7 +38,7 @@ public sealed class KeywordDictionaryDetector : IDetector
         _automaton = new AhoCorasick(terms, ignoreCase);
         _entity = entity;
         _wholeWords = wholeWords;
-        _context = [.. (contextWords ?? []).Where(w => !string.IsNullOrWhiteSpace(w))];
+        _context = [.. (contextWords ?? []).Where(w => !string.IsNullOrWhiteSpace(w)).Select(w => w.ToLowerInvariant())];
         _window = contextWindow;
         _score = score;
         Name = "custom." + entity.ToLowerInvariant();

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Bulwark.Detection.Engine;
 
 /// <summary>
@@ -67,7 +69,7 @@ public sealed class DetectionEngine
         }
 
         // 2. Strongest first; keep a finding only when it overlaps none already kept.
-        ranked.Sort(StrengthComparer.Instance);
+        CollectionsMarshal.AsSpan(ranked).Sort(StrongestFirst);
         raw.Clear();
         foreach (var candidate in ranked)
         {
@@ -109,26 +111,21 @@ public sealed class DetectionEngine
 
     private readonly record struct Ranked(Finding Finding, int DetectorIndex);
 
-    private sealed class StrengthComparer : IComparer<Ranked>
+    private static readonly Comparison<Ranked> StrongestFirst = static (x, y) =>
     {
-        public static readonly StrengthComparer Instance = new();
-
-        public int Compare(Ranked x, Ranked y)
+        var c = y.Finding.Score.CompareTo(x.Finding.Score);
+        if (c != 0)
         {
-            var c = y.Finding.Score.CompareTo(x.Finding.Score);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            c = y.Finding.Length.CompareTo(x.Finding.Length);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            c = x.DetectorIndex.CompareTo(y.DetectorIndex);
-            return c != 0 ? c : x.Finding.Start.CompareTo(y.Finding.Start);
+            return c;
         }
-    }
+
+        c = y.Finding.Length.CompareTo(x.Finding.Length);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = x.DetectorIndex.CompareTo(y.DetectorIndex);
+        return c != 0 ? c : x.Finding.Start.CompareTo(y.Finding.Start);
+    };
 }

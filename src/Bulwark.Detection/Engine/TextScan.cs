@@ -13,9 +13,10 @@ internal static class TextScan
         (uint)i >= (uint)text.Length || !char.IsAsciiLetterOrDigit(text[i]);
 
     /// <summary>
-    /// True when one of <paramref name="words"/> occurs (case-insensitive) within <paramref name="before"/> characters
-    /// before <paramref name="start"/> or <paramref name="after"/> characters after <paramref name="end"/>. A word that
-    /// starts with an ASCII letter must stand as a word ("tel" is not found in "hotel"), a plural 's' allowed.
+    /// True when one of <paramref name="words"/> (given in lower case) occurs, ignoring case, within
+    /// <paramref name="before"/> characters before <paramref name="start"/> or <paramref name="after"/> characters after
+    /// <paramref name="end"/>. A word that starts with an ASCII letter must stand as a word ("tel" is not found in
+    /// "hotel"), a plural 's' allowed.
     /// </summary>
     public static bool HasContext(ReadOnlySpan<char> text, int start, int end, int before, int after, ReadOnlySpan<string> words)
     {
@@ -36,29 +37,44 @@ internal static class TextScan
             return false;
         }
 
-        var window = text[from..to];
-        foreach (var word in words)
+        // Fold the window to lower case once; ordinal search over it is much cheaper than a case-insensitive search
+        // per word, above all when the window holds Chinese text.
+        var length = to - from;
+        char[]? rented = null;
+        var folded = length <= 256 ? stackalloc char[length] : (rented = ArrayPool<char>.Shared.Rent(length)).AsSpan(0, length);
+        try
         {
-            var offset = 0;
-            while (offset < window.Length)
+            text[from..to].ToLowerInvariant(folded);
+            foreach (var word in words)
             {
-                var hit = window[offset..].IndexOf(word, StringComparison.OrdinalIgnoreCase);
-                if (hit < 0)
+                var offset = 0;
+                while (offset < folded.Length)
                 {
-                    break;
-                }
+                    var hit = folded[offset..].IndexOf(word, StringComparison.Ordinal);
+                    if (hit < 0)
+                    {
+                        break;
+                    }
 
-                var at = from + offset + hit;
-                if (!char.IsAsciiLetter(word[0]) || (StartsWord(text, at) && EndsWord(text, at + word.Length)))
-                {
-                    return true;
-                }
+                    var at = from + offset + hit;
+                    if (!char.IsAsciiLetter(word[0]) || (StartsWord(text, at) && EndsWord(text, at + word.Length)))
+                    {
+                        return true;
+                    }
 
-                offset += hit + 1;
+                    offset += hit + 1;
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
             }
         }
-
-        return false;
     }
 
     private static bool StartsWord(ReadOnlySpan<char> text, int at) => at == 0 || !char.IsAsciiLetter(text[at - 1]);

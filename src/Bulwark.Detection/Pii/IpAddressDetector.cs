@@ -11,7 +11,7 @@ public sealed class IpAddressDetector : IDetector
 {
     private static readonly SearchValues<char> Anchors = SearchValues.Create("0123456789:");
     private static readonly SearchValues<char> Ipv6Chars = SearchValues.Create("0123456789abcdefABCDEF:.");
-    private static readonly string[] VersionContext = ["version", "ver.", "release", "build", "firmware", "sdk", "package", "版本"];
+    private static readonly string[] VersionContext = ["version", "ver.", "release", "build", "firmware", "sdk", "package", "patch", "update", "upgrade", "版本", "补丁", "更新"];
 
     /// <inheritdoc />
     public string Name => "pii.ip_address";

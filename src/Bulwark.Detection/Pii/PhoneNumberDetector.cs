@@ -16,7 +16,7 @@ public sealed class PhoneNumberDetector : IDetector
     private static readonly string[] Context =
     [
         "phone", "tel", "tel.", "telephone", "mobile", "mob", "cell", "call", "fax", "desk", "office", "contact", "dial",
-        "whatsapp", "sms", "text me", "message", "reach me", "landline", "hotline", "telefon", "handy", "rufnummer",
+        "whatsapp", "sms", "text me", "message", "reach me", "landline", "hotline", "telefon", "handy", "rufnummer", "anrufen", "rufen",
         "téléphone", "tél", "portable", "电话", "手机", "联系", "致电", "打给", "号码", "座机", "传真", "热线", "微信",
     ];
 
@@ -217,6 +217,11 @@ public sealed class PhoneNumberDetector : IDetector
             return 0;
         }
 
+        // A loosely shaped number followed by a word is more often the start of a street address ("03262 2437 Main
+        // St") or a quantity ("1200 500 units") than a phone number; the strict shapes below (NANP, FR, CN) are not.
+        var end = token.End;
+        var followedByWord = end + 1 < text.Length && text[end] == ' ' && char.IsAsciiLetter(text[end + 1]);
+
         var n = d.Length;
         var separated = g.Length > 1;
 
@@ -251,35 +256,34 @@ public sealed class PhoneNumberDetector : IDetector
                 return context ? 0.95 : 0.8;
             }
 
-            // UK (11 digits, 01/02/03/07/08/09) and Germany (area code of 3–5 digits with trunk 0, 10–12 digits).
+            // UK (11 digits, 01/02/03/07/08/09) and Germany (area code of 3–5 digits with trunk 0, 9–12 digits).
             var uk = n == 11 && d[1] is '1' or '2' or '3' or '7' or '8' or '9' && g.Length <= 3;
-            var de = n is >= 10 and <= 12 && g.Length <= 3 && g[0] is >= 3 and <= 5;
-            if (uk || de)
+            var de = n is >= 9 and <= 12 && g.Length <= 3 && g[0] is >= 3 and <= 5;
+            if ((uk || de) && (context || !followedByWord))
             {
                 return context ? 0.95 : 0.7;
             }
 
             // Other national numbers with a trunk 0 in three or more groups.
-            if (n is >= 9 and <= 12 && g.Length >= 3)
+            if (n is >= 9 and <= 12 && g.Length >= 3 && (context || !followedByWord))
             {
                 return context ? 0.9 : 0.6;
             }
         }
 
-        if (token.StartsWithParen && token.Parens == 1 && n is >= 8 and <= 12 && g.Length >= 2)
+        if (token.StartsWithParen && token.Parens == 1 && n is >= 8 and <= 12 && g.Length >= 2 && (context || !followedByWord))
         {
             return context ? 0.9 : 0.6;
         }
 
         // Anything else only as the value of a phone word, and not as the number that starts a street address
-        // ("17031 2202 Rissik St") unless a phone word follows it ("416 60 039 office").
-        if (!context)
+        // ("17031 2202 Rissik St, office hours") unless a phone word follows it ("416 60 039 office").
+        if (!context || negative)
         {
             return 0;
         }
 
-        var end = token.End;
-        if (end + 1 < text.Length && text[end] == ' ' && char.IsAsciiLetter(text[end + 1]) && !TextScan.HasContext(text, end, end, 0, 12, Context))
+        if (followedByWord && !TextScan.HasContext(text, end, end, 0, 12, Context))
         {
             return 0;
         }

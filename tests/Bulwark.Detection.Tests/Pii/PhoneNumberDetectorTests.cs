@@ -41,6 +41,7 @@ public class PhoneNumberDetectorTests
     [InlineData("population 7800000 people")]
     [InlineData("订单号 13812345678")]
     [InlineData("id 1234567")]
+    [InlineData("微信号 wxid_abc123，订单号 1234567890123。")] // a phone word nearby, but the number is labelled an order number
     public void Detect_LookAlikes_FindsNothing(string text) =>
         DetectorScan.Values(_detector, text).ShouldBeEmpty();
 }

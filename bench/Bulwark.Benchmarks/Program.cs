@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Bulwark.Benchmarks.DetectionThroughputBenchmarks).Assembly).Run(args);
