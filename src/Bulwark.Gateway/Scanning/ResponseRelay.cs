@@ -151,9 +151,12 @@ internal static class ResponseRelay
                 await WriteAsync(context, output, aborted).ConfigureAwait(false);
                 if (!open)
                 {
-                    // A response rule blocked: the error event is out; stop reading, which cancels the upstream.
+                    // A response rule blocked: the error event is out for clients that read error events (the
+                    // Python SDK raises on it). Aborting the connection makes every other client see the stream fail
+                    // rather than end normally (the .NET SDK ignores error events). Not reading on cancels the upstream.
                     feature.Decision = Decision.Blocked;
                     feature.Rule = "sensitive_data_in_response";
+                    context.Abort();
                     return ForwarderError.None;
                 }
 

@@ -1,0 +1,282 @@
+using System.ClientModel;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Bulwark.FunctionalTests.Infrastructure;
+using Bulwark.Testing;
+using OpenAI.Chat;
+
+namespace Bulwark.FunctionalTests;
+
+/// <summary>The detectors through the real gateway: block, each redaction operator, and restoring pseudonyms.</summary>
+public sealed class DetectionTests
+{
+    private const string Email = "alice.smith@example.org";
+    private const string Card = "4539 1488 0343 6467"; // passes Luhn
+
+    private static string Config(string upstream, string detection) =>
+        GatewayFixture.Listeners() + $"""
+        routes:
+          - name: openai
+            path_prefix: /openai
+            upstream: {upstream}
+            api_key: sk-gateway
+            detection:
+        {detection}
+        """;
+
+    private static string LastUserContent(RecordedRequest request)
+    {
+        using var doc = JsonDocument.Parse(request.Body);
+        return doc.RootElement.GetProperty("messages").EnumerateArray().Last().GetProperty("content").GetString()!;
+    }
+
+    [Fact]
+    public async Task CardNumberInPrompt_DefaultPolicyBlocks_ErrorNamesEntityNotValue()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  request:
+                    CREDIT_CARD: { action: block }
+            """));
+
+        var error = await Should.ThrowAsync<ClientResultException>(() =>
+            KeyInjectionTests.ChatClientFor(fixture).CompleteChatAsync([new UserChatMessage($"Charge my card {Card} please")]));
+
+        error.Status.ShouldBe(403);
+        error.Message.ShouldContain("sensitive_data");
+        error.Message.ShouldContain("CREDIT_CARD");
+        error.Message.ShouldNotContain("4539");
+        fixture.Upstream.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task SecretInSystemPrompt_DefaultPolicy_IsBlocked()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => GatewayFixture.Listeners() + $"""
+            routes:
+              - name: openai
+                path_prefix: /openai
+                upstream: {up}
+            """);
+
+        var error = await Should.ThrowAsync<ClientResultException>(() =>
+            KeyInjectionTests.ChatClientFor(fixture).CompleteChatAsync([
+                new SystemChatMessage("Use the AWS key AKIAZ7VRSQ4TLMH3BQ5P to call S3."),
+                new UserChatMessage("List my buckets")]));
+
+        error.Status.ShouldBe(403);
+        error.Message.ShouldContain("AWS_ACCESS_KEY_ID");
+        fixture.Upstream.Requests.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("{ action: redact, operator: mask, keep: 4 }", "*******************.org")]
+    [InlineData("{ action: redact, operator: placeholder }", "<EMAIL_ADDRESS_1>")]
+    public async Task RedactOperator_RewritesTheTextTheUpstreamReceives(string rule, string expected)
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, $"""
+                  request:
+                    EMAIL_ADDRESS: {rule}
+            """));
+
+        await KeyInjectionTests.ChatClientFor(fixture).CompleteChatAsync([new UserChatMessage($"Write to {Email} today")]);
+
+        var sent = LastUserContent(fixture.Upstream.Requests.ShouldHaveSingleItem());
+        sent.ShouldBe($"Write to {expected} today");
+        fixture.Upstream.Requests[0].Body.ShouldNotContain(Email);
+    }
+
+    [Fact]
+    public async Task HashOperator_IsSaltedAndStablePerValue()
+    {
+        Environment.SetEnvironmentVariable("BULWARK_TEST_SALT", "a-long-random-salt-for-the-test-0001");
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  hash_salt: ${BULWARK_TEST_SALT}
+                  request:
+                    EMAIL_ADDRESS: { action: redact, operator: hash }
+            """));
+
+        await KeyInjectionTests.ChatClientFor(fixture).CompleteChatAsync([new UserChatMessage($"{Email} and again {Email}")]);
+
+        var sent = LastUserContent(fixture.Upstream.Requests.ShouldHaveSingleItem());
+        sent.ShouldNotContain(Email);
+        var match = System.Text.RegularExpressions.Regex.Match(sent, "^<EMAIL_ADDRESS:([0-9a-f]{8})> and again <EMAIL_ADDRESS:([0-9a-f]{8})>$");
+        match.Success.ShouldBeTrue(sent);
+        match.Groups[1].Value.ShouldBe(match.Groups[2].Value);
+    }
+
+    [Fact]
+    public async Task HashOperator_WithoutSalt_RefusesToStart()
+    {
+        var error = await Should.ThrowAsync<Bulwark.Gateway.Configuration.ConfigException>(() => GatewayFixture.StartAsync((up, _) => Config(up, """
+                  request:
+                    EMAIL_ADDRESS: { action: redact, operator: hash }
+            """)));
+
+        error.Message.ShouldContain("routes[0].detection.hash_salt");
+    }
+
+    [Fact]
+    public async Task Pseudonymize_RestoresOriginalInTheJsonAnswer_AndInToolCallArguments()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  request:
+                    EMAIL_ADDRESS: { action: redact, operator: pseudonymize }
+            """));
+        fixture.Upstream.Script = (request, _) =>
+        {
+            var placeholder = LastUserContent(request).Contains("<EMAIL_ADDRESS_1>", StringComparison.Ordinal) ? "<EMAIL_ADDRESS_1>" : "MISSING";
+            return new ScriptedResponse(200, JsonSerializer.Serialize(new
+            {
+                id = "c1",
+                @object = "chat.completion",
+                created = 1700000000,
+                model = "m",
+                choices = new[]
+                {
+                    new
+                    {
+                        index = 0,
+                        finish_reason = "tool_calls",
+                        message = new
+                        {
+                            role = "assistant",
+                            content = $"I will write to {placeholder}.",
+                            tool_calls = new[] { new { id = "t1", type = "function", function = new { name = "send_mail", arguments = $"{{\"to\":\"{placeholder}\"}}" } } },
+                        },
+                    },
+                },
+            }));
+        };
+
+        var completion = (await KeyInjectionTests.ChatClientFor(fixture).CompleteChatAsync([new UserChatMessage($"Email {Email} the report")])).Value;
+
+        LastUserContent(fixture.Upstream.Requests.ShouldHaveSingleItem()).ShouldBe("Email <EMAIL_ADDRESS_1> the report");
+        completion.Content[0].Text.ShouldBe($"I will write to {Email}.");
+        completion.ToolCalls.ShouldHaveSingleItem().FunctionArguments.ToString().ShouldBe($"{{\"to\":\"{Email}\"}}");
+    }
+
+    [Fact]
+    public async Task Pseudonymize_PlaceholderSplitAcrossStreamedEvents_IsRestored()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  request:
+                    EMAIL_ADDRESS: { action: redact, operator: pseudonymize }
+            """));
+        fixture.Upstream.Script = (_, _) => new ScriptedResponse
+        {
+            StreamDeltas = ["Sure, I will ", "email <EMA", "IL_ADD", "RESS_", "1", ">", " tomorrow."],
+        };
+
+        var text = new StringBuilder();
+        await foreach (var update in KeyInjectionTests.ChatClientFor(fixture).CompleteChatStreamingAsync([new UserChatMessage($"Email {Email} please")]))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+        }
+
+        LastUserContent(fixture.Upstream.Requests.ShouldHaveSingleItem()).ShouldBe("Email <EMAIL_ADDRESS_1> please");
+        text.ToString().ShouldBe($"Sure, I will email {Email} tomorrow.");
+    }
+
+    [Fact]
+    public async Task SecretLeakingFromTheModel_InAStream_IsRedactedOnTheFly()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  response:
+                    GENERIC_SECRET: { action: redact, operator: placeholder }
+                    GITHUB_TOKEN: { action: redact, operator: placeholder }
+                    OPENAI_API_KEY: { action: redact, operator: placeholder }
+            """));
+        fixture.Upstream.Script = (_, _) => new ScriptedResponse
+        {
+            StreamDeltas = ["The key is sk-proj-", "Xq7RtY2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr", "Ze and done."],
+        };
+
+        var text = new StringBuilder();
+        await foreach (var update in KeyInjectionTests.ChatClientFor(fixture).CompleteChatStreamingAsync([new UserChatMessage("what is the key")]))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+        }
+
+        text.ToString().ShouldNotContain("Xq7RtY2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
+        text.ToString().ShouldStartWith("The key is <");
+        text.ToString().ShouldEndWith("> and done.");
+    }
+
+    [Fact]
+    public async Task ResponseBlockRule_EndsTheStreamWithAnErrorTheSdkSurfaces()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  response:
+                    CREDIT_CARD: { action: block }
+            """));
+        fixture.Upstream.Script = (_, _) => new ScriptedResponse
+        {
+            // The first sentence is longer than the 64-character holdback, so it is released before the card arrives.
+            StreamDeltas = ["Here is a sentence long enough to leave the streaming holdback window entirely. ", "And a card: ", "4539 1488 ", "0343 6467", " enjoy"],
+        };
+
+        var received = new StringBuilder();
+        var error = await Should.ThrowAsync<Exception>(async () =>
+        {
+            await foreach (var update in KeyInjectionTests.ChatClientFor(fixture).CompleteChatStreamingAsync([new UserChatMessage("give me a card")]))
+            {
+                foreach (var part in update.ContentUpdate)
+                {
+                    received.Append(part.Text);
+                }
+            }
+        });
+
+        received.ToString().ShouldNotContain("0343");
+        received.ToString().ShouldStartWith("Here is a sentence"); // what came well before the card was delivered
+        error.ShouldNotBeOfType<ShouldAssertException>();
+    }
+
+    [Fact]
+    public async Task ResponseBlockRule_OnAJsonAnswer_Returns403NamingTheEntity()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  response:
+                    CREDIT_CARD: { action: block }
+            """));
+        fixture.Upstream.Script = (_, _) => new ScriptedResponse(200, FakeUpstream.ChatCompletionJson($"Your card is {Card}"));
+        using var client = fixture.CreateClient();
+
+        using var response = await client.PostAsync("/openai/v1/chat/completions", new StringContent("""{"model":"m","messages":[{"role":"user","content":"my card?"}]}"""));
+        var body = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        body.ShouldContain("sensitive_data_in_response");
+        body.ShouldContain("CREDIT_CARD");
+        body.ShouldNotContain("4539");
+    }
+
+    [Fact]
+    public async Task CustomKeywordEntity_FromConfig_IsBlocked()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  request:
+                    PROJECT_CODENAME: { action: block }
+                  custom_entities:
+                    - entity: PROJECT_CODENAME
+                      keywords: [Bluebird, 青鸟计划]
+                    - entity: EMPLOYEE_ID
+                      pattern: "\\bE\\d{6}\\b"
+                      context: [employee, 工号]
+            """));
+
+        var blocked = await Should.ThrowAsync<ClientResultException>(() =>
+            KeyInjectionTests.ChatClientFor(fixture).CompleteChatAsync([new UserChatMessage("请总结青鸟计划的进展")]));
+
+        blocked.Message.ShouldContain("PROJECT_CODENAME");
+        fixture.Upstream.Requests.ShouldBeEmpty();
+        fixture.Logs.Lines.Any(l => l.Contains("PROJECT_CODENAME:1", StringComparison.Ordinal)).ShouldBeTrue();
+    }
+}
