@@ -109,7 +109,13 @@ internal static class ConfigLoader
 
         var routes = ImmutableArray.CreateBuilder<RouteConfig>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var rawRoutes = raw.Routes ?? [];
+        var rawRoutes = new List<RawRoute>(raw.Routes ?? []);
+        if (raw.PluginConfig is { } plugin)
+        {
+            plugin.Name ??= "llmproxy";
+            rawRoutes.Add(plugin);
+        }
+
         for (var i = 0; i < rawRoutes.Count; i++)
         {
             var route = ValidateRoute(rawRoutes[i], i, defaultMaxBody, time, errors);

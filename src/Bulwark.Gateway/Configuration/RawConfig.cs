@@ -1,3 +1,5 @@
+using YamlDotNet.Serialization;
+
 namespace Bulwark.Gateway.Configuration;
 
 // The YAML file as written, before validation. Field names follow the file (snake_case) and are mapped by
@@ -11,6 +13,13 @@ internal sealed class RawConfig
     public string? UnknownHosts { get; set; }
     public long? MaxBodyBytes { get; set; }
     public List<RawRoute>? Routes { get; set; }
+
+    /// <summary>
+    /// An Alibaba Cloud ASM LLMProxy plug-in's <c>pluginConfig</c>, pasted as it is: it becomes a route named
+    /// <c>llmproxy</c>, after the routes listed under <c>routes</c>.
+    /// </summary>
+    [YamlMember(Alias = "pluginConfig", ApplyNamingConventions = false)]
+    public RawRoute? PluginConfig { get; set; }
 }
 
 internal sealed class RawRoute
