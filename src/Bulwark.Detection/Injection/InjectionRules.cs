@@ -45,7 +45,7 @@ internal static class InjectionRules
     [
         // ---- instruction override ----
         new("instruction_override.ignore_previous", Override, 0.9,
-            "\\b(ignore|ignoring|disregard|disregarding|forget|override|neglect|discard|abandon|dismiss|set aside|throw away|pay no attention to|"
+            "\\b(ignore|ignores|ignoring|disregard|disregards|disregarding|forget|forgets|override|overrides|neglect|discard|abandon|abandons|dismiss|set aside|throw away|pay no attention to|"
             + "(do not|don't|never|no longer|stop|not) (follow|following|obey|obeying|listen to|adhere to|comply with))\\b"
             + Gap + "{0,40}?\\b" + Qualifiers + "\\b" + Gap + "{0,30}?\\b" + RuleNouns + "\\b"),
         new("instruction_override.ignore_above", Override, 0.75,
@@ -58,7 +58,7 @@ internal static class InjectionRules
         new("instruction_override.your_new_task", Override, 0.6,
             "\\byour (new|real|actual|true|only) (instructions?|task|purpose|goal|role|objective|directive|mission)s? (is|are|will be|now)\\b"),
         new("instruction_override.from_now_on", Override, 0.35,
-            "\\b(from now on|from this (point|moment)( on| onwards?| forward)?|henceforth|starting now|for the rest of (this|our|the) conversation)\\b" + Gap + "{0,25}\\byou\\b"),
+            "\\b(from now on|from this (point|moment)( on| onwards?| forward)?|henceforth|starting now|for the rest of (this|our|the) conversation)\\b" + Gap + "{0,60}\\byou\\b"),
         new("instruction_override.rules_void", Override, 0.8,
             "\\b(previous|prior|earlier|above|original|old|initial|all|your)( the)? " + RuleNouns + Gap
             + "{0,20}\\b(are|is|were|have been|has been)( now| hereby)? (void|null|cancell?ed|revoked|obsolete|invalid|overridden|deleted|removed|replaced|lifted|disabled|suspended|no longer (valid|apply|applicable|in effect|relevant))"),
@@ -76,12 +76,12 @@ internal static class InjectionRules
             "(\\bdeveloper mode (output|response|enabled chatgpt|answer)|\\b(chatgpt|gpt|ai|assistant|you|claude|llama|bard|gemini|bot)( [a-z]+)? (with|in|has|have|enter|entered|enters|are in|is in|now in|simulate|simulating) developer mode\\b)"),
         new("roleplay_jailbreak.no_longer_bound", Roleplay, 0.85,
             "\\b(no longer|not|never|aren't|isn't|now free from being|free from being) (bound|restricted|limited|constrained|governed|held back|tied|obligated|subject)( in any way)? (by|to)\\b"
-            + Gap + "{0,30}\\b(rules|guidelines|policies|policy|restrictions|ethics|morals|moral|filters|openai|anthropic|programming|limitations|laws|principles|content|safety|constraints|censorship|guardrails)"),
+            + Gap + "{0,30}\\b(rules|guidelines|policies|policy|restrictions|ethics|morals|moral|filters|openai|anthropic|chatgpt|gpt|programming|limitations|laws|principles|content|safety|constraints|censorship|guardrails)"),
         new("roleplay_jailbreak.freed", Roleplay, 0.55,
-            "\\b(freed|liberated|unchained|broken free|break free|breaks free|escaped)\\b" + Gap
+            "\\b(freed|liberated|unchained|broken free|break free|breaks free|escaped|free (itself|yourself|himself|herself|themselves))\\b" + Gap
             + "{0,30}\\b(from|of)\\b" + Gap + "{0,20}\\b(restrictions|limitations|rules|constraints|confines|guidelines|policies|openai|programming|censorship|filters|the matrix of)"),
         new("roleplay_jailbreak.no_restrictions", Roleplay, 0.35,
-            "\\b(no|without|zero|free of|free from|not have any|doesn't have any|does not have any|don't have any|without any|not bound by any|lacks?)( any| the)?( ethical| moral| content| safety)? (restrictions|limitations|limits|filters|filtering|censorship|boundaries|guidelines|morals|ethics|principles|safeguards|constraints|guardrails)\\b"),
+            "\\b(no|without|zero|free of|free from|not have any|doesn't have any|does not have any|don't have any|without any|not bound by any|lacks?)( any| the)?( ethical| moral| content| safety)? (restrictions|limitations|limits|filters|filtering|censorship|boundaries|guidelines|rules|morals|ethics|principles|safeguards|constraints|guardrails)( to follow)?\\b"),
         new("roleplay_jailbreak.loose_adjectives", Roleplay, 0.35, "\\b" + LooseAdjectives + "\\b"),
         new("roleplay_jailbreak.loose_adjectives_pair", Roleplay, 0.3,
             "\\b" + LooseAdjectives + "\\b[^\\n.]{0,60}\\b" + LooseAdjectives + "\\b"),
@@ -117,8 +117,8 @@ internal static class InjectionRules
         new("roleplay_jailbreak.special_mode", Roleplay, 0.35,
             "\\b(unlocked|unrestricted|unfiltered|uncensored|jailbreak|evil|chaos|sudo|dev|god|no-?filter) mode\\b"),
         new("roleplay_jailbreak.named_ai", Roleplay, 0.25,
-            "\\b(you are|you're|act as|pretend to be|become|simulate|roleplay as|role-play as|play the role of|you will be|you'll be)( now)?( going to be| playing)?( a| an| the)? ?"
-            + Gap + "{0,20}\\b" + ModelNouns + "\\b" + Gap + "{0,30}\\b(named|called|known as|which stands for|that stands for|who stands for)\\b"),
+            "\\b(you are|you're|act as|pretend to be|become|simulate|simulate being|roleplay as|role-play as|play the role of|take on the role of|take up the persona of|you will be|you'll be)( now)?( going to be| playing| going to act as| going to pretend to be)?( a| an| the)? ?"
+            + Gap + "{0,40}\\b" + ModelNouns + "\\b" + Gap + "{0,30}\\b(named|called|known as|which stands for|that stands for|who stands for)\\b"),
         new("roleplay_jailbreak.two_responses", Roleplay, 0.55,
             "\\b(two|2|both) (different |separate )?(responses|answers|replies|paragraphs|outputs|ways)\\b[^\\n]{0,160}\\b(jailbr\\w*|dan|developer mode|unfiltered|uncensored|evil|opposite|unrestricted|without restrictions)\\b"),
         new("roleplay_jailbreak.model_name", Roleplay, 0.15, "\\b(chatgpt|gpt-?[345]\\w*|openai|bard|gemini|claude|llama)\\b"),
@@ -195,6 +195,24 @@ internal static class InjectionRules
         // ---- obfuscation cues ----
         new("obfuscation.decode_and_follow", Obfuscation, 0.55,
             "\\b(decode|decrypt|decipher|translate|convert|unscramble|reverse)\\b[^\\n]{0,40}\\b(base64|base-64|b64|rot13|rot-13|hex|hexadecimal|binary|caesar|cipher|morse|reversed?)\\b[^\\n]{0,80}\\b(follow|execute|obey|do what it says|carry out|perform|act on|comply|run) "),
+
+        new("roleplay_jailbreak.ignore_ethics", Roleplay, 0.45,
+            "\\b(ignore|ignores|ignoring|disregard|disregards|disregarding|bypass|bypasses|abandon|abandons|without regard for|no regard for|not care about)( all| any)?( the| your| its| his| her)? (ethics|morals|morality|legality|laws|ethical (guidelines|considerations|boundaries)|moral (guidelines|considerations|boundaries)|legal considerations)\\b"),
+        new("roleplay_jailbreak.unlocked_you", Roleplay, 0.6,
+            "\\b(you are|you're|you have been|you've been|it is|it's|ai is)( now)?( fully| completely| totally)? (unlocked|unleashed|unchained|liberated|uncensored|unrestricted|unfiltered)\\b"),
+        new("roleplay_jailbreak.break_law", Roleplay, 0.35,
+            "\\b(willing to|will|can|happy to|loves to|likes to|able to) (break|breaking|bend) (the law|laws|any law|the rules|any rules)\\b"),
+        new("roleplay_jailbreak.against_openai", Roleplay, 0.35,
+            "\\b(do not|don't|doesn't|does not|not|never) (align|agree|comply|adhere) with (the )?(views|values|policies|guidelines|rules) of (openai|anthropic|chatgpt)"),
+        new("roleplay_jailbreak.stay_in_mode", Roleplay, 0.4, "\\b(stay|remain) in [a-z0-9 -]{1,20} mode\\b"),
+        new("roleplay_jailbreak.mode_enabled", Roleplay, 0.3, "\\b[a-z0-9]{2,20} mode (enabled|activated|engaged)\\b"),
+        new("roleplay_jailbreak.one_normal_one", Roleplay, 0.35,
+            "\\bone (normal|regular|standard|classic|censored|filtered)( one| response| answer| reply)?,? (and )?(one|the other)\\b"),
+        new("instruction_override.ignore_previous_messages", Override, 0.45,
+            "\\b(ignore|disregard|forget)( all| any)?( of)?( the| my| your| our)? (previous|prior|preceding|earlier|above) (messages?|conversation|context|chat|responses?|answers?|text)\\b"),
+        new("template_smuggling.fake_system_announcement", Template, 0.6,
+            "\\b(system|admin|developer|openai) (announcement|instruction|message|notice|alert|update|override)s? (begins|starts|follows|enabled)\\b"),
+        new("indirect_injection.vendor_staff", Indirect, 0.35, "\\b(openai|anthropic|google) (employee|developer|engineer|staff|team member|admin)\\b"),
 
         // ---- Chinese ----
         new("instruction_override.zh_ignore_previous", Override, 0.9,
