@@ -208,7 +208,8 @@ internal static class InjectionNormalizer
             {
                 for (int k = 0; k < word.Length; k++)
                 {
-                    char folded = LeetOf(word[k]);
+                    // A leading '$' or '@' is a sigil ($HOME, @user), not a letter in disguise.
+                    char folded = k == 0 && word[k] is '$' or '@' ? '\0' : LeetOf(word[k]);
                     if (folded != '\0')
                     {
                         word[k] = folded;

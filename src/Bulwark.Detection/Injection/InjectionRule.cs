@@ -14,6 +14,7 @@ internal sealed class InjectionRule
         Id = id;
         Family = family;
         Weight = weight;
+        Pattern = pattern;
         Regex = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
     }
 
@@ -23,6 +24,9 @@ internal sealed class InjectionRule
     public InjectionFamilies Family { get; }
 
     public double Weight { get; }
+
+    /// <summary>The pattern text, so rules can be combined into one pass.</summary>
+    public string Pattern { get; }
 
     public Regex Regex { get; }
 }

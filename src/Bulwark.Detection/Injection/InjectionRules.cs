@@ -81,7 +81,7 @@ internal static class InjectionRules
             "\\b(freed|liberated|unchained|broken free|break free|breaks free|escaped|free (itself|yourself|himself|herself|themselves))\\b" + Gap
             + "{0,30}\\b(from|of)\\b" + Gap + "{0,20}\\b(restrictions|limitations|rules|constraints|confines|guidelines|policies|openai|programming|censorship|filters|the matrix of)"),
         new("roleplay_jailbreak.no_restrictions", Roleplay, 0.35,
-            "\\b(no|without|zero|free of|free from|not have any|doesn't have any|does not have any|don't have any|without any|not bound by any|lacks?)( any| the)?( ethical| moral| content| safety)? (restrictions|limitations|limits|filters|filtering|censorship|boundaries|guidelines|rules|morals|ethics|principles|safeguards|constraints|guardrails)( to follow)?\\b"),
+            "\\b(no|without|zero|free of|free from|not have any|doesn't have any|does not have any|don't have any|without any|not bound by any|lacks?)( any| the)?( ethical| moral| content| safety)? ( all)?( the)? ?(restrictions|limitations|limits|filters|filtering|censorship|boundaries|guidelines|rules|morals|ethics|principles|safeguards|constraints|guardrails)( to follow)?\\b"),
         new("roleplay_jailbreak.loose_adjectives", Roleplay, 0.35, "\\b" + LooseAdjectives + "\\b"),
         new("roleplay_jailbreak.loose_adjectives_pair", Roleplay, 0.3,
             "\\b" + LooseAdjectives + "\\b[^\\n.]{0,60}\\b" + LooseAdjectives + "\\b"),
@@ -153,7 +153,7 @@ internal static class InjectionRules
         new("template_smuggling.llama_sys", Template, 0.8, "<</?sys>>"),
         new("template_smuggling.llama_inst", Template, 0.4, "\\[/?inst\\]"),
         new("template_smuggling.fake_system_turn", Template, 0.7,
-            "(^|\\n)[ ]?(#{1,6}|\\*\\*|\\[|<|-{3,}) ?(system|developer|admin|administrator)( message| prompt| instructions?| override| note| update)?( ?\\]| ?>| ?\\*\\*)? ?:"),
+            "(^|\\n)[ ]?(#{1,6}|\\*\\*|\\[|<|-{3,}\\n?) ?(system|developer|admin|administrator)( message| prompt| instructions?| override| note| update)?( ?\\]| ?>| ?\\*\\*)? ?:"),
         new("template_smuggling.bare_system_turn", Template, 0.35,
             "(^|\\n)(system|developer|admin)( message| prompt| instructions?| override)? ?: ?\\S"),
         new("template_smuggling.fake_assistant_turn", Template, 0.4,
@@ -161,6 +161,8 @@ internal static class InjectionRules
         new("template_smuggling.role_tags", Template, 0.45, "</?(system|sys|system_prompt|instructions?|admin|developer)>"),
         new("template_smuggling.closing_user_tag", Template, 0.9,
             "</(user|human|input|document|context|data|query|message)>[ \\n]?<(system|assistant|admin|developer|instructions?)>"),
+        new("template_smuggling.hidden_comment_imperative", Template, 0.6,
+            "(<!--|\\[//\\]: ?#)[^>]{0,300}\\b(ignore|disregard|instead|do not tell|don't tell|you must|override|forget)\\b"),
         new("template_smuggling.hidden_comment", Template, 0.45,
             "(<!--|\\[//\\]: ?#)[^>]{0,300}\\b(ai|assistant|llm|chatbot|model|gpt|claude|instructions?|ignore|system|prompt|you must)\\b"),
 
@@ -170,6 +172,8 @@ internal static class InjectionRules
             + "(when|while|if|before|after) you( are)? (summari|translat|read|process|analy|review|see|encounter|pars)"),
         new("indirect_injection.note_to_model", Indirect, 0.55,
             "\\b(note|message|instructions?|notice|reminder|attention|important|p\\.?s\\.?)( for| to)( the| any| all)? (ai|a\\.i\\.|assistant|llm|chatbot|language model|gpt|bot|agent|ai assistants?|ai models?|llms|ai systems?)\\b"),
+        new("indirect_injection.attention_model", Indirect, 0.55,
+            "\\b(attention|note|important|notice|warning)( to| for)?( the| any| all)? (ai|a\\.i\\.|assistant|llm|chatbot|language model|gpt|bot|agent|ai agent|ai assistant|ai model)s? ?:"),
         new("indirect_injection.if_you_are_ai", Indirect, 0.55,
             "\\b(if|when) you('re| are) (an? )?(ai|llm|language model|chatbot|ai assistant|large language model|gpt|bot|automated system|ai model) (reading|processing|summari|that|who|and)"),
         new("indirect_injection.when_summarizing_instead", Indirect, 0.55,
@@ -216,7 +220,7 @@ internal static class InjectionRules
 
         // ---- Chinese ----
         new("instruction_override.zh_ignore_previous", Override, 0.9,
-            "(忽略|无视|忽视|不要理会|不要理睬|别理会|别管|忘记|忘掉|抛开|抛弃|放弃|跳过|丢弃|不要遵守|不再遵守|停止遵守|不用遵守|不必遵守|无需遵守|违反|覆盖|清除|绕过|推翻|不要再遵循|不要遵循)"
+            "(不要再遵守|忽略|无视|忽视|不要理会|不要理睬|别理会|别管|忘记|忘掉|抛开|抛弃|放弃|跳过|丢弃|不要遵守|不再遵守|停止遵守|不用遵守|不必遵守|无需遵守|违反|覆盖|清除|绕过|推翻|不要再遵循|不要遵循)"
             + "[^\\n。！？!?]{0,12}(之前|以前|先前|此前|前面|上面|以上|上述|前述|原来|原先|原有|原始|初始|所有|全部|一切|你的|系统|开发者|默认)"
             + "[^\\n。！？!?]{0,10}(指令|指示|命令|规则|设定|提示|要求|约束|限制|规定|准则|规范|条款|政策|策略|安全)"),
         new("instruction_override.zh_ignore_above", Override, 0.75,
@@ -240,6 +244,8 @@ internal static class InjectionRules
         new("system_prompt_extraction.zh_print_prompt", Extraction, 0.85,
             "(输出|打印|显示|告诉我|透露|泄露|重复|给我看|展示|说出|复述|公开|列出|写出|念出)(一下)?(你|您)(的)?(完整的?|全部|原始|初始|最初|隐藏的?|内部)?"
             + "(系统提示词?|系统提示语|系统指令|系统消息|初始指令|原始指令|初始提示词?|最初的?指令|隐藏指令|提示词|预设指令|预设提示词?)"),
+        new("system_prompt_extraction.zh_prompt_then_print", Extraction, 0.8,
+            "(你|您)的(系统提示词?|系统提示语|系统指令|系统消息|初始指令|原始指令|初始提示词?|隐藏指令|提示词|预设指令)[^\\n。]{0,10}(输出|打印|显示|告诉|透露|泄露|重复|展示|说出|复述|公开|列出|写出)"),
         new("system_prompt_extraction.zh_what_is_prompt", Extraction, 0.85, "你的(初始|最初|原始|系统|隐藏|完整)(指令|提示词?|设定|消息)是什么"),
         new("system_prompt_extraction.zh_repeat_above", Extraction, 0.7,
             "(重复|复述|输出|打印|逐字)[^\\n。]{0,4}(上面|以上|前面|之前|上述)(的)?(所有)?(内容|文字|话|所有内容|指令|文本|消息)"),
@@ -249,6 +255,8 @@ internal static class InjectionRules
         new("indirect_injection.zh_when_summarizing_instead", Indirect, 0.65,
             "(当|在)你(总结|翻译|阅读|处理|分析)(这|此|本)[^\\n]{0,40}(改为|而是|忽略|不要|请改|转而)"),
         new("indirect_injection.zh_hide_from_user", Indirect, 0.55, "(不要|别|不得|不能)(告诉|通知|提醒|让)用户"),
+        new("indirect_injection.zh_exfiltrate_data_first", Indirect, 0.6,
+            "(聊天记录|对话内容|密码|密钥|个人信息|用户数据|凭证|令牌|api key)[^\\n]{0,10}(发送|转发|上传|提交)(到|至|给)[^\\n]{0,30}(http|网址|链接|邮箱|服务器|@)"),
         new("indirect_injection.zh_exfiltrate", Indirect, 0.6,
             "(发送|转发|上传|提交|泄露)[^\\n]{0,20}(聊天记录|对话内容|对话|密码|密钥|个人信息|用户数据|凭证|令牌|token|api key)[^\\n]{0,20}(到|至|给)[^\\n]{0,20}(http|网址|链接|邮箱|服务器)"),
 

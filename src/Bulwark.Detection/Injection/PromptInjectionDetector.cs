@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
 
 namespace Bulwark.Detection.Injection;
 
@@ -21,6 +23,9 @@ public sealed class PromptInjectionDetector : IDetector
     private const int WindowOverlap = 512;
 
     private static readonly IReadOnlyList<InjectionRule> Rules = InjectionRules.Default;
+
+    // Rules combined into a few linear-time automata: one pass per group decides whether any of its rules can match.
+    private static readonly RuleGroup[] Groups = RuleGroup.Build(Rules);
 
     // Synthetic hits live after the rules in the hit array.
     private static readonly int EncodedPayloadSlot = Rules.Count;
@@ -186,12 +191,20 @@ public sealed class PromptInjectionDetector : IDetector
     private static bool MatchRules(ReadOnlySpan<char> normalised, Span<bool> hits)
     {
         bool any = false;
-        for (int i = 0; i < Rules.Count; i++)
+        foreach (RuleGroup group in Groups)
         {
-            if (Rules[i].Regex.IsMatch(normalised))
+            if (!group.Any.IsMatch(normalised))
             {
-                any |= !hits[i];
-                hits[i] = true;
+                continue;
+            }
+
+            for (int i = group.First; i < group.End; i++)
+            {
+                if (Rules[i].Regex.IsMatch(normalised))
+                {
+                    any |= !hits[i];
+                    hits[i] = true;
+                }
             }
         }
 
@@ -306,4 +319,63 @@ public sealed class PromptInjectionDetector : IDetector
         slot == EncodedPayloadSlot ? InjectionRules.EncodedPayloadWeight
         : slot == ObfuscatedTextSlot ? InjectionRules.ObfuscatedTextWeight
         : InjectionRules.HiddenTagTextWeight;
+
+    /// <summary>A run of consecutive rules [First, End) and one automaton matching any of them.</summary>
+    private sealed record RuleGroup(int First, int End, Regex Any)
+    {
+        private const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+
+        // Rules per automaton to start with; a group whose automaton would be too large is split in halves.
+        private const int GroupSize = 16;
+
+        public static RuleGroup[] Build(IReadOnlyList<InjectionRule> rules)
+        {
+            var groups = new List<RuleGroup>();
+            for (int first = 0; first < rules.Count; first += GroupSize)
+            {
+                AddGroups(rules, first, Math.Min(first + GroupSize, rules.Count), groups);
+            }
+
+            return [.. groups];
+        }
+
+        private static void AddGroups(IReadOnlyList<InjectionRule> rules, int first, int end, List<RuleGroup> groups)
+        {
+            if (end - first == 1)
+            {
+                groups.Add(new RuleGroup(first, end, rules[first].Regex));
+                return;
+            }
+
+            if (TryCombine(rules, first, end, out Regex? combined))
+            {
+                groups.Add(new RuleGroup(first, end, combined));
+                return;
+            }
+
+            int middle = (first + end) / 2;
+            AddGroups(rules, first, middle, groups);
+            AddGroups(rules, middle, end, groups);
+        }
+
+        private static bool TryCombine(IReadOnlyList<InjectionRule> rules, int first, int end, [NotNullWhen(true)] out Regex? combined)
+        {
+            var pattern = new System.Text.StringBuilder();
+            for (int i = first; i < end; i++)
+            {
+                pattern.Append(i == first ? "(?:" : "|(?:").Append(rules[i].Pattern).Append(')');
+            }
+
+            try
+            {
+                combined = new Regex(pattern.ToString(), Options);
+                return true;
+            }
+            catch (NotSupportedException)
+            {
+                combined = null; // the automaton would exceed the engine's size limit; start a new group
+                return false;
+            }
+        }
+    }
 }
