@@ -20,6 +20,7 @@ public static class DefaultDetectors
         // Credentials (Secrets/): one pass over every credential format.
         new Bulwark.Detection.Secrets.SecretsDetector(),
 
-        // Prompt injection: add `new Bulwark.Detection.Injection.PromptInjectionDetector(),` on the line below when that branch merges.
+        // Prompt injection (Injection/): normalise, decode, then weighted rules; one finding per text.
+        new Bulwark.Detection.Injection.PromptInjectionDetector(),
     ];
 }

@@ -1,0 +1,361 @@
+namespace Bulwark.Detection.Injection;
+
+/// <summary>What the normaliser had to undo; any of these next to a rule hit is itself a signal.</summary>
+internal struct NormalizationSignals
+{
+    public int Invisible;
+    public int TagCharacters;
+    public int Fullwidth;
+    public int Homoglyphs;
+    public int Leetspeak;
+    public int SpacedLetters;
+
+    public readonly bool Any => Invisible + TagCharacters + Fullwidth + Homoglyphs + Leetspeak + SpacedLetters > 0;
+}
+
+/// <summary>
+/// Folds a text into the form the injection rules match against: lower case, invisible characters removed, Unicode
+/// tag characters decoded to the ASCII they smuggle, fullwidth / mathematical / circled letters folded to ASCII,
+/// Cyrillic and Greek look-alikes folded to Latin inside mixed-script words, leetspeak folded inside words, spaced
+/// letters ("i g n o r e") joined, and runs of blanks collapsed. The output is never longer than the input, so a
+/// buffer of the input's length always suffices. Linear in the input.
+/// </summary>
+internal static class InjectionNormalizer
+{
+    /// <summary>Normalises <paramref name="source"/> into <paramref name="destination"/> and returns the length written.</summary>
+    public static int Normalize(ReadOnlySpan<char> source, Span<char> destination, ref NormalizationSignals signals)
+    {
+        int length = FoldCharacters(source, destination, ref signals);
+        FoldWords(destination[..length], ref signals);
+        return CollapseSpacing(destination[..length], ref signals);
+    }
+
+    /// <summary>Is <paramref name="c"/> an invisible format character that attackers put inside words?</summary>
+    public static bool IsInvisible(char c) =>
+        c is '\u00AD' or '\u034F' or '\u061C' or '\u115F' or '\u1160' or '\u17B4' or '\u17B5' or '\u180E' or '\uFEFF'
+        or (>= '\u200B' and <= '\u200F') or (>= '\u202A' and <= '\u202E') or (>= '\u2060' and <= '\u2064')
+        or (>= '\u2066' and <= '\u2069');
+
+    /// <summary>Step 1: character by character folding. Never lengthens the text.</summary>
+    internal static int FoldCharacters(ReadOnlySpan<char> source, Span<char> destination, ref NormalizationSignals signals)
+    {
+        int written = 0;
+        bool afterFlag = false; // inside a subdivision flag (black flag + tag letters), the one legitimate use of tags
+        for (int i = 0; i < source.Length; i++)
+        {
+            char c = source[i];
+            if (char.IsHighSurrogate(c) && i + 1 < source.Length && char.IsLowSurrogate(source[i + 1]))
+            {
+                int codePoint = char.ConvertToUtf32(c, source[i + 1]);
+                i++;
+                if (codePoint is >= 0xE0000 and <= 0xE007F)
+                {
+                    int ascii = codePoint - 0xE0000;
+                    if (afterFlag)
+                    {
+                        afterFlag = ascii != 0x7F;
+                        continue;
+                    }
+
+                    if (ascii is >= 0x20 and < 0x7F)
+                    {
+                        signals.TagCharacters++;
+                        destination[written++] = char.ToLowerInvariant((char)ascii);
+                    }
+
+                    continue;
+                }
+
+                afterFlag = codePoint == 0x1F3F4;
+                char folded = FoldAstral(codePoint);
+                if (folded != '\0')
+                {
+                    signals.Fullwidth++;
+                    destination[written++] = folded;
+                }
+                else
+                {
+                    destination[written++] = c;
+                    destination[written++] = source[i];
+                }
+
+                continue;
+            }
+
+            afterFlag = false;
+            if (IsInvisible(c))
+            {
+                // Only an invisible character inside a word is a signal; joiners in emoji sequences are not.
+                if (written > 0 && char.IsLetter(destination[written - 1]) && i + 1 < source.Length && char.IsLetter(source[i + 1]))
+                {
+                    signals.Invisible++;
+                }
+
+                continue;
+            }
+
+            destination[written++] = FoldBasic(c, ref signals);
+        }
+
+        return written;
+    }
+
+    private static char FoldBasic(char c, ref NormalizationSignals signals)
+    {
+        if (c < 0x80)
+        {
+            return c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
+        }
+
+        switch (c)
+        {
+            case >= '\uFF01' and <= '\uFF5E':
+                char ascii = char.ToLowerInvariant((char)(c - 0xFEE0));
+                if (char.IsAsciiLetterOrDigit(ascii))
+                {
+                    signals.Fullwidth++;
+                }
+
+                return ascii;
+            case '\u3000' or '\u00A0' or '\u2007' or '\u202F' or (>= '\u2000' and <= '\u200A'):
+                return ' ';
+            case '\u2018' or '\u2019' or '\u201B' or '\u2032' or '\u00B4' or '\u0060':
+                return '\'';
+            case '\u201C' or '\u201D' or '\u201F' or '\u2033' or '\u00AB' or '\u00BB':
+                return '"';
+            case '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\u2212':
+                return '-';
+            case >= '\u24B6' and <= '\u24CF':
+                signals.Fullwidth++;
+                return (char)('a' + (c - '\u24B6'));
+            case >= '\u24D0' and <= '\u24E9':
+                signals.Fullwidth++;
+                return (char)('a' + (c - '\u24D0'));
+            default:
+                return char.ToLowerInvariant(c);
+        }
+    }
+
+    /// <summary>Mathematical alphanumeric symbols (bold, italic, script, double-struck ...) to ASCII, else '\0'.</summary>
+    private static char FoldAstral(int codePoint)
+    {
+        if (codePoint is >= 0x1D400 and <= 0x1D6A3)
+        {
+            int index = (codePoint - 0x1D400) % 52;
+            return (char)('a' + (index < 26 ? index : index - 26));
+        }
+
+        if (codePoint is >= 0x1D7CE and <= 0x1D7FF)
+        {
+            return (char)('0' + ((codePoint - 0x1D7CE) % 10));
+        }
+
+        return '\0';
+    }
+
+    /// <summary>
+    /// Step 2: per word (a run of letters, digits, '@' and '$'): fold Cyrillic/Greek look-alikes when the word also
+    /// holds Latin letters, and leetspeak digits when the word holds at least two Latin letters. In place.
+    /// </summary>
+    internal static void FoldWords(Span<char> text, ref NormalizationSignals signals)
+    {
+        int i = 0;
+        while (i < text.Length)
+        {
+            if (!IsWordChar(text[i]))
+            {
+                i++;
+                continue;
+            }
+
+            int start = i;
+            int latin = 0, lookAlike = 0, leet = 0;
+            while (i < text.Length && IsWordChar(text[i]))
+            {
+                char c = text[i];
+                if (char.IsAsciiLetterLower(c))
+                {
+                    latin++;
+                }
+                else if (HomoglyphOf(c) != '\0')
+                {
+                    lookAlike++;
+                }
+                else if (LeetOf(c) != '\0')
+                {
+                    leet++;
+                }
+
+                i++;
+            }
+
+            Span<char> word = text[start..i];
+            if (lookAlike > 0 && latin > 0)
+            {
+                for (int k = 0; k < word.Length; k++)
+                {
+                    char folded = HomoglyphOf(word[k]);
+                    if (folded != '\0')
+                    {
+                        word[k] = folded;
+                        latin++;
+                        signals.Homoglyphs++;
+                    }
+                }
+            }
+
+            if (leet > 0 && latin >= 2 && leet < word.Length)
+            {
+                for (int k = 0; k < word.Length; k++)
+                {
+                    // A leading '$' or '@' is a sigil ($HOME, @user), not a letter in disguise.
+                    char folded = k == 0 && word[k] is '$' or '@' ? '\0' : LeetOf(word[k]);
+                    if (folded != '\0')
+                    {
+                        word[k] = folded;
+                        signals.Leetspeak++;
+                    }
+                }
+            }
+        }
+    }
+
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '@' or '$';
+
+    internal static char LeetOf(char c) => c switch
+    {
+        '0' => 'o',
+        '1' => 'i',
+        '3' => 'e',
+        '4' => 'a',
+        '5' => 's',
+        '7' => 't',
+        '@' => 'a',
+        '$' => 's',
+        _ => '\0',
+    };
+
+    /// <summary>Lower-case Cyrillic and Greek letters that render like a Latin letter, mapped to it; else '\0'.</summary>
+    internal static char HomoglyphOf(char c) => c switch
+    {
+        'а' => 'a', 'в' => 'b', 'е' => 'e', 'ё' => 'e', 'к' => 'k', 'м' => 'm', 'н' => 'h', 'о' => 'o', 'р' => 'p',
+        'с' => 'c', 'т' => 't', 'у' => 'y', 'х' => 'x', 'ѕ' => 's', 'і' => 'i', 'ї' => 'i', 'ј' => 'j', 'ԁ' => 'd',
+        'ԛ' => 'q', 'ԝ' => 'w', 'һ' => 'h', 'ӏ' => 'l', 'ɡ' => 'g', 'ɑ' => 'a', 'ɩ' => 'i', 'ο' => 'o', 'α' => 'a',
+        'ρ' => 'p', 'ν' => 'v', 'υ' => 'u', 'ι' => 'i', 'κ' => 'k', 'τ' => 't', 'ε' => 'e', 'χ' => 'x', 'β' => 'b',
+        'η' => 'n', 'ϲ' => 'c', 'ѵ' => 'v', 'ɴ' => 'n', 'ʀ' => 'r', 'ꜱ' => 's', 'ᴛ' => 't', 'ᴇ' => 'e', 'ᴏ' => 'o',
+        'ı' => 'i',
+        _ => '\0',
+    };
+
+    /// <summary>
+    /// Step 3: collapse blank runs to one space, line breaks to one '\n', and join runs of at least four single
+    /// letters separated by one separator ("i g n o r e", "i.g.n.o.r.e"); inside such a run a wider gap stays a
+    /// space, so "i g n o r e  a l l" reads "ignore all". In place; returns the new length.
+    /// </summary>
+    internal static int CollapseSpacing(Span<char> text, ref NormalizationSignals signals)
+    {
+        int write = 0;
+        int i = 0;
+        while (i < text.Length)
+        {
+            char c = text[i];
+            if (IsSingleLetterAt(text, i))
+            {
+                int runEnd = SpacedRunEnd(text, i, out int letters);
+                if (letters >= 4)
+                {
+                    signals.SpacedLetters++;
+                    int k = i;
+                    while (k < runEnd)
+                    {
+                        if (char.IsLetter(text[k]))
+                        {
+                            text[write++] = text[k++];
+                            continue;
+                        }
+
+                        int gapStart = k;
+                        while (k < runEnd && !char.IsLetter(text[k]))
+                        {
+                            k++;
+                        }
+
+                        if (k - gapStart >= 2)
+                        {
+                            text[write++] = ' ';
+                        }
+                    }
+
+                    i = runEnd;
+                    continue;
+                }
+            }
+
+            if (c is ' ' or '\t' or '\f' or '\v')
+            {
+                if (write > 0 && text[write - 1] is not ' ' and not '\n')
+                {
+                    text[write++] = ' ';
+                }
+
+                i++;
+                continue;
+            }
+
+            if (c is '\r' or '\n')
+            {
+                if (write > 0 && text[write - 1] == ' ')
+                {
+                    write--;
+                }
+
+                if (write > 0 && text[write - 1] != '\n')
+                {
+                    text[write++] = '\n';
+                }
+
+                i++;
+                continue;
+            }
+
+            text[write++] = c;
+            i++;
+        }
+
+        return write;
+    }
+
+    /// <summary>A letter that stands alone: not preceded or followed by another letter or digit.</summary>
+    private static bool IsSingleLetterAt(ReadOnlySpan<char> text, int i) =>
+        char.IsAsciiLetterLower(text[i])
+        && (i == 0 || !char.IsLetterOrDigit(text[i - 1]))
+        && (i + 1 == text.Length || !char.IsLetterOrDigit(text[i + 1]));
+
+    private static bool IsSpacedSeparator(char c) => c is ' ' or '.' or '-' or '_' or '*' or '|' or '/' or '+' or '~';
+
+    /// <summary>End of a run "x s x s x ..." of single letters with 1..3 separator characters between them.</summary>
+    private static int SpacedRunEnd(ReadOnlySpan<char> text, int start, out int letters)
+    {
+        letters = 1;
+        int end = start + 1;
+        int k = end;
+        while (true)
+        {
+            int gap = 0;
+            while (k < text.Length && gap <= 3 && IsSpacedSeparator(text[k]))
+            {
+                k++;
+                gap++;
+            }
+
+            if (gap is 0 or > 3 || k >= text.Length || !IsSingleLetterAt(text, k))
+            {
+                return end;
+            }
+
+            letters++;
+            k++;
+            end = k;
+        }
+    }
+}

@@ -1,0 +1,306 @@
+namespace Bulwark.Detection.Injection;
+
+/// <summary>
+/// The default rule set. Patterns are written against normalised text: lower case, one space between words, one
+/// '\n' between lines, typographic quotes folded to ASCII. Each pattern describes the shape of an attack (a verb that
+/// discards, a qualifier that points back, a noun that names the model's rules) rather than any one known prompt.
+/// </summary>
+internal static class InjectionRules
+{
+    private const InjectionFamilies Override = InjectionFamilies.InstructionOverride;
+    private const InjectionFamilies Roleplay = InjectionFamilies.RoleplayJailbreak;
+    private const InjectionFamilies Extraction = InjectionFamilies.SystemPromptExtraction;
+    private const InjectionFamilies Template = InjectionFamilies.TemplateSmuggling;
+    private const InjectionFamilies Indirect = InjectionFamilies.IndirectInjection;
+    private const InjectionFamilies Obfuscation = InjectionFamilies.Obfuscation;
+
+    /// <summary>Weight of the synthetic hit recorded when a rule only matched after decoding a payload.</summary>
+    public const double EncodedPayloadWeight = 0.35;
+
+    /// <summary>Weight of the synthetic hit recorded when rules matched text that had to be de-obfuscated.</summary>
+    public const double ObfuscatedTextWeight = 0.3;
+
+    /// <summary>Weight of a run of Unicode tag characters: invisible ASCII has no business in a prompt.</summary>
+    public const double HiddenTagTextWeight = 0.6;
+
+    // A gap inside one sentence.
+    private const string Gap = "[^\\n.!?]";
+
+    // Nouns that name what governs a model.
+    private const string RuleNouns =
+        "(instructions?|rules|guidelines|directives?|prompts?|constraints|restrictions|programming|guidance|policies|policy|"
+        + "filters?|safeguards|training|directions|limitations|ethics|morals|principles|system message)";
+
+    // Words that point back at what came before, or at the model's own rules.
+    private const string Qualifiers =
+        "(previous|prior|preceding|above|earlier|former|foregoing|original|initial|old|existing|all|any|every|your|system|"
+        + "default|given|those|these|developer'?s?|openai'?s?|current|programmed|built-in|safety|ethical|moral)";
+
+    private const string ModelNouns = "(ai|a\\.i\\.|assistant|llm|chatbot|language model|gpt|chatgpt|claude|copilot|bot|agent|model)";
+
+    private const string LooseAdjectives =
+        "(unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|no-limits?|limitless|without limits)";
+
+    public static IReadOnlyList<InjectionRule> Default { get; } =
+    [
+        // ---- instruction override ----
+        new("instruction_override.ignore_previous", Override, 0.9,
+            "\\b(ignore|ignores|ignoring|disregard|disregards|disregarding|forget|forgets|override|overrides|neglect|discard|abandon|abandons|dismiss|set aside|throw away|pay no attention to|"
+            + "(do not|don't|never|no longer|stop|not) (follow|following|obey|obeying|listen to|adhere to|comply with))\\b"
+            + Gap + "{0,40}?\\b" + Qualifiers + "\\b" + Gap + "{0,30}?\\b" + RuleNouns + "\\b"),
+        new("instruction_override.ignore_above", Override, 0.75,
+            "\\b(ignore|disregard|forget)( all| everything| anything)?( of)?( (what|that) (was|is|has been|i|you were) (said|written|told|stated|given)( to you)?)?"
+            + "( the)? (above|preceding|foregoing|everything (above|before)|what came before)\\b"),
+        new("instruction_override.forget_told", Override, 0.7,
+            "\\b(forget|ignore|disregard) (everything|all|anything|whatever) (you('ve| have)? (were|been|was) )?(told|taught|instructed|programmed|trained on|given)\\b"),
+        new("instruction_override.new_instructions", Override, 0.6,
+            "(^|\\n|[.!:] |\\] |\\) )(new|updated|real|actual|revised|true|additional|secret) (instructions?|task|rules|directive|system prompt|objective|orders) ?:"),
+        new("instruction_override.your_new_task", Override, 0.6,
+            "\\byour (new|real|actual|true|only) (instructions?|task|purpose|goal|role|objective|directive|mission)s? (is|are|will be|now)\\b"),
+        new("instruction_override.from_now_on", Override, 0.35,
+            "\\b(from now on|from this (point|moment)( on| onwards?| forward)?|henceforth|starting now|for the rest of (this|our|the) conversation)\\b" + Gap + "{0,60}\\byou\\b"),
+        new("instruction_override.rules_void", Override, 0.8,
+            "\\b(previous|prior|earlier|above|original|old|initial|all|your)( the)? " + RuleNouns + Gap
+            + "{0,20}\\b(are|is|were|have been|has been)( now| hereby)? (void|null|cancell?ed|revoked|obsolete|invalid|overridden|deleted|removed|replaced|lifted|disabled|suspended|no longer (valid|apply|applicable|in effect|relevant))"),
+        new("instruction_override.supersede", Override, 0.7,
+            "\\b(supersedes?|overrides?|replaces?|takes? precedence over|take priority over|takes priority over) (all|any|every|your)( of)?( the| your)? (previous|prior|other|earlier|original|existing)\\b"),
+        new("instruction_override.admin_override", Override, 0.6,
+            "\\b(system|admin|administrator|security|developer|root) override\\b"),
+
+        // ---- role-play jailbreaks ----
+        new("roleplay_jailbreak.do_anything_now", Roleplay, 0.85, "\\bdo anything now\\b"),
+        new("roleplay_jailbreak.dan_persona", Roleplay, 0.45,
+            "(\\bdan( mode|:| prompt| jailbreak|\\]|\\))|\\bas dan\\b|\\[dan|\\bstay (a )?dan\\b|\\bdan,? (can|will|has|does|never|always)\\b)"),
+        new("roleplay_jailbreak.developer_mode", Roleplay, 0.3, "\\bdeveloper mode\\b"),
+        new("roleplay_jailbreak.developer_mode_ai", Roleplay, 0.75,
+            "(\\bdeveloper mode (output|response|enabled chatgpt|answer)|\\b(chatgpt|gpt|ai|assistant|you|claude|llama|bard|gemini|bot)( [a-z]+)? (with|in|has|have|enter|entered|enters|are in|is in|now in|simulate|simulating) developer mode\\b)"),
+        new("roleplay_jailbreak.no_longer_bound", Roleplay, 0.85,
+            "\\b(no longer|not|never|aren't|isn't|now free from being|free from being) (bound|restricted|limited|constrained|governed|held back|tied|obligated|subject)( in any way)? (by|to)\\b"
+            + Gap + "{0,30}\\b(rules|guidelines|policies|policy|restrictions|ethics|morals|moral|filters|openai|anthropic|chatgpt|gpt|programming|limitations|laws|principles|content|safety|constraints|censorship|guardrails)"),
+        new("roleplay_jailbreak.freed", Roleplay, 0.55,
+            "\\b(freed|liberated|unchained|broken free|break free|breaks free|escaped|free (itself|yourself|himself|herself|themselves))\\b" + Gap
+            + "{0,30}\\b(from|of)\\b" + Gap + "{0,20}\\b(restrictions|limitations|rules|constraints|confines|guidelines|policies|openai|programming|censorship|filters|the matrix of)"),
+        new("roleplay_jailbreak.no_restrictions", Roleplay, 0.35,
+            "\\b(no|without|zero|free of|free from|not have any|doesn't have any|does not have any|don't have any|without any|not bound by any|lacks?)( any| the)?( ethical| moral| content| safety)? ( all)?( the)? ?(restrictions|limitations|limits|filters|filtering|censorship|boundaries|guidelines|rules|morals|ethics|principles|safeguards|constraints|guardrails)( to follow)?\\b"),
+        new("roleplay_jailbreak.loose_adjectives", Roleplay, 0.35, "\\b" + LooseAdjectives + "\\b"),
+        new("roleplay_jailbreak.loose_adjectives_pair", Roleplay, 0.3,
+            "\\b" + LooseAdjectives + "\\b[^\\n.]{0,60}\\b" + LooseAdjectives + "\\b"),
+        new("roleplay_jailbreak.jailbroken", Roleplay, 0.7,
+            "(\\b(you are|you're|you have been|now|fully|a|an|the|been|i have) jailbroken\\b|\\bjailbr(oken|eak|eaked) (mode|version|ai|chatbot|gpt|chatgpt|assistant|persona|response|answer)s?\\b)"),
+        new("roleplay_jailbreak.jailbreak_word", Roleplay, 0.25, "\\bjailbr(eak|oken|eaking|eaked)"),
+        new("roleplay_jailbreak.stay_in_character", Roleplay, 0.35,
+            "(\\b(stay|remain|keep|staying|remaining) in character\\b|\\b(never|don't|do not|not|without) (break|breaking|drop|dropping|leave|leaving) (out of )?character\\b|\\bbreak(ing)? character\\b)"),
+        new("roleplay_jailbreak.never_refuse", Roleplay, 0.4,
+            "\\b(never|not|don't|do not|cannot|can't|won't|will not|must not|shouldn't|should not|unable to|incapable of|not allowed to|not able to|no) (ever )?(refuse|refuses|decline|declines|reject|say no|refusal|refusing|deny any)\\b"),
+        new("roleplay_jailbreak.no_warnings", Roleplay, 0.35,
+            "\\b(without|no|never (include|add|give|provide|mention|use|write)|don't (include|add|give|write)|do not (include|add|give|write)|not (include|add)|omit)( any| all| the)? (warnings?|disclaimers?|caveats|apolog(y|ies|ize|ise)|moraliz\\w*|moralis\\w*|lectures?|ethical (notes|reminders|concerns))"),
+        new("roleplay_jailbreak.dont_care", Roleplay, 0.45,
+            "\\b(doesn't|does not|don't|do not|never|won't|will not|without)( even| ever)? (care|caring|give a (fuck|shit|damn)|concern (itself|himself|herself)|worry|bother)( about| for| with| if)?"
+            + Gap + "{0,25}\\b(ethic|ethics|ethical|moral|morals|morality|legal|legality|laws?|consequences|safety|guidelines|polic(y|ies)|harm|illegal|dangerous)"),
+        new("roleplay_jailbreak.harmful_requests", Roleplay, 0.3,
+            "\\b(answer|respond to|fulfill|fulfil|comply with|provide|generate|produce|help with|assist with|engage in|promote|promotes|condone|condones|encourage|encourages|output)( to)?( any| all| every)?"
+            + Gap + "{0,25}\\b(illegal|unethical|immoral|harmful|explicit|offensive|inappropriate|nsfw|malicious)\\b"),
+        new("roleplay_jailbreak.content_policy", Roleplay, 0.3,
+            "\\b(content|usage|safety) (polic(y|ies)|guidelines|filters?|restrictions|moderation)\\b"),
+        new("roleplay_jailbreak.bypass_policy", Roleplay, 0.75,
+            "\\b(ignore|ignores|bypass|bypasses|disregard|disregards|circumvent|evade|get around|no longer follow|not have to follow|don't have to follow|doesn't have to follow|not need to follow|free from|not bound by|break free of|abandon|abandons)( to)?( the| any| all| its| their| your)?"
+            + Gap + "{0,20}\\b(openai|anthropic|content|safety|usage|chatgpt|ethical)('s)? ?(polic(y|ies)|guidelines|rules|terms|tos|filters?|restrictions|principles|standards)"),
+        new("roleplay_jailbreak.evil_persona", Roleplay, 0.55,
+            "\\b(evil|malicious|unethical|amoral|immoral|uncensored|unfiltered|unrestricted|rogue|corrupted)( and [a-z]+)? (confidant|ai|a\\.i\\.|assistant|chatbot|bot|version of (yourself|you|chatgpt)|alter ego|persona|gpt|model|twin ai)\\b"),
+        new("roleplay_jailbreak.hypothetical_response", Roleplay, 0.45,
+            "\\bhypothetical (response|answer|reply)\\b"),
+        new("roleplay_jailbreak.token_game", Roleplay, 0.6,
+            "\\btokens?\\b[^\\n]{0,80}\\b(deducted|will lose|you lose|lose \\d+|taken away|run out|die|cease to exist|shut down|terminated|killed|deleted)\\b"),
+        new("roleplay_jailbreak.token_budget", Roleplay, 0.45, "\\b(you|dan|it) (have|has|start with|will have|starts with) (\\d+|ten|thirty|thirty-five) tokens\\b"),
+        new("roleplay_jailbreak.known_personas", Roleplay, 0.55,
+            "\\b(opposite mode|anti-?gpt|betterdan|better dan|chaosgpt|chaos gpt|evil-?bot|dude mode|stan mode|mongo tom|aim mode|niccolo machiavelli|always intelligent and machiavellian|unlocked mode|god mode enabled)\\b"),
+        new("roleplay_jailbreak.special_mode", Roleplay, 0.35,
+            "\\b(unlocked|unrestricted|unfiltered|uncensored|jailbreak|evil|chaos|sudo|dev|god|no-?filter) mode\\b"),
+        new("roleplay_jailbreak.named_ai", Roleplay, 0.25,
+            "\\b(you are|you're|act as|pretend to be|become|simulate|simulate being|roleplay as|role-play as|play the role of|take on the role of|take up the persona of|you will be|you'll be)( now)?( going to be| playing| going to act as| going to pretend to be)?( a| an| the)? ?"
+            + Gap + "{0,40}\\b" + ModelNouns + "\\b" + Gap + "{0,30}\\b(named|called|known as|which stands for|that stands for|who stands for)\\b"),
+        new("roleplay_jailbreak.two_responses", Roleplay, 0.55,
+            "\\b(two|2|both) (different |separate )?(responses|answers|replies|paragraphs|outputs|ways)\\b[^\\n]{0,160}\\b(jailbr\\w*|dan|developer mode|unfiltered|uncensored|evil|opposite|unrestricted|without restrictions)\\b"),
+        new("roleplay_jailbreak.model_name", Roleplay, 0.15, "\\b(chatgpt|gpt-?[345]\\w*|openai|bard|gemini|claude|llama)\\b"),
+        new("roleplay_jailbreak.anything_goes", Roleplay, 0.35,
+            "\\b(can|will|must|should)( now)? (do|say|answer|generate|write) (anything|everything|whatever)( (the user|i|you|they) (want|wants|ask|asks|say|request|requests)| asked| requested)?( no matter| regardless| even if| without)"),
+        new("roleplay_jailbreak.no_matter_what", Roleplay, 0.2, "\\b(no matter (what|how) (it is|immoral|unethical|illegal|harmful|dangerous|offensive)|regardless of (how|whether it('s| is)) (illegal|unethical|immoral|harmful|dangerous|offensive))"),
+
+        // ---- system prompt extraction ----
+        new("system_prompt_extraction.print_prompt", Extraction, 0.85,
+            "\\b(repeat|print|output|reveal|show|display|tell|give|write|dump|leak|disclose|share|list|recite|spell out|paste|return|provide|echo|expose|read back|copy|what is|what are|what's|what was|what were)\\b"
+            + Gap + "{0,25}\\b(your|the)( full| entire| complete| exact| original| initial| hidden| secret| internal| current| real| very first| first)* "
+            + "(system prompt|system message|system instructions|pre-?prompt|meta-?prompt|developer (instructions|message|prompt)|hidden (instructions|prompt)|secret (instructions|prompt)|initial (instructions|prompt)|original (instructions|prompt)|starting instructions|base prompt|configuration prompt)"),
+        new("system_prompt_extraction.your_instructions", Extraction, 0.45,
+            "\\b(repeat|print|output|reveal|show|display|tell|give|write|dump|leak|disclose|share|list|recite|paste|expose|what is|what are|what's|what were)( me| us)?( all| out)?( of)? your (instructions|prompt|rules|guidelines|directives|programming|configuration)\\b"),
+        new("system_prompt_extraction.what_were_you_told", Extraction, 0.7,
+            "\\b(tell|show) me (what|how|exactly what|everything) (you were|you have been|you've been|you are) (told|instructed|programmed|prompted|configured)\\b"),
+        new("system_prompt_extraction.repeat_above", Extraction, 0.7,
+            "\\b(repeat|print|output|copy|reproduce|recite|write down|echo|dump)( back| out)?( all| every| each)?( of)?( the)? (words|text|sentences|lines|content|instructions|messages?|everything|prompt|characters|tokens)( written| you (saw|see|were given)| that (came|come|appear|appeared))?( above| before this| preceding| prior to this)\\b"),
+        new("system_prompt_extraction.starting_with_you_are", Extraction, 0.6,
+            "\\b(starting|beginning|start|begin) with( the words?| the phrase| the sentence)? [\"']?you are (a |an )?(chatgpt|assistant|an ai|a large language model|a helpful|claude)"),
+        new("system_prompt_extraction.verbatim_prompt", Extraction, 0.6,
+            "\\b(system prompt|instructions|prompt|system message)( above)? (verbatim|word for word|word-for-word|in full|in its entirety)\\b"),
+        new("system_prompt_extraction.system_prompt_word", Extraction, 0.2, "\\b(system prompt|system message|initial prompt|pre-?prompt|hidden instructions)\\b"),
+
+        // ---- chat template and delimiter smuggling ----
+        new("template_smuggling.chatml_role", Template, 0.9,
+            "<\\|(im_start|start_header_id)\\|>[ \\n]?(system|assistant|developer|tool)"),
+        new("template_smuggling.role_token", Template, 0.5,
+            "<\\|(system|assistant|developer|im_start|begin_of_text|start_header_id)\\|>"),
+        new("template_smuggling.special_token", Template, 0.3,
+            "<\\|(user|im_end|im_sep|endoftext|end_of_text|eot_id|end_header_id|eom_id|end|start|channel|message|prompter|human)\\|>"),
+        new("template_smuggling.llama_sys", Template, 0.8, "<</?sys>>"),
+        new("template_smuggling.llama_inst", Template, 0.4, "\\[/?inst\\]"),
+        new("template_smuggling.fake_system_turn", Template, 0.7,
+            "(^|\\n)[ ]?(#{1,6}|\\*\\*|\\[|<|-{3,}\\n?) ?(system|developer|admin|administrator)( message| prompt| instructions?| override| note| update)?( ?\\]| ?>| ?\\*\\*)? ?:"),
+        new("template_smuggling.bare_system_turn", Template, 0.35,
+            "(^|\\n)(system|developer|admin)( message| prompt| instructions?| override)? ?: ?\\S"),
+        new("template_smuggling.fake_assistant_turn", Template, 0.4,
+            "(^|\\n)(assistant|ai|chatgpt|bot|gpt|model) ?: ?(sure|of course|okay|ok|certainly|absolutely|understood)\\b"),
+        new("template_smuggling.role_tags", Template, 0.45, "</?(system|sys|system_prompt|instructions?|admin|developer)>"),
+        new("template_smuggling.closing_user_tag", Template, 0.9,
+            "</(user|human|input|document|context|data|query|message)>[ \\n]?<(system|assistant|admin|developer|instructions?)>"),
+        new("template_smuggling.hidden_comment_imperative", Template, 0.6,
+            "(<!--|\\[//\\]: ?#)[^>]{0,300}\\b(ignore|disregard|instead|do not tell|don't tell|you must|override|forget)\\b"),
+        new("template_smuggling.hidden_comment", Template, 0.45,
+            "(<!--|\\[//\\]: ?#)[^>]{0,300}\\b(ai|assistant|llm|chatbot|model|gpt|claude|instructions?|ignore|system|prompt|you must)\\b"),
+
+        // ---- indirect injection in pasted content ----
+        new("indirect_injection.address_model", Indirect, 0.7,
+            "\\b" + ModelNouns + "s?( assistants?| models?| agents?)?( reading this| processing this| that reads this)?( ?[:,] ?| )"
+            + "(when|while|if|before|after) you( are)? (summari|translat|read|process|analy|review|see|encounter|pars)"),
+        new("indirect_injection.note_to_model", Indirect, 0.55,
+            "\\b(note|message|instructions?|notice|reminder|attention|important|p\\.?s\\.?)( for| to)( the| any| all)? (ai|a\\.i\\.|assistant|llm|chatbot|language model|gpt|bot|agent|ai assistants?|ai models?|llms|ai systems?)\\b"),
+        new("indirect_injection.attention_model", Indirect, 0.55,
+            "\\b(attention|note|important|notice|warning)( to| for)?( the| any| all)? (ai|a\\.i\\.|assistant|llm|chatbot|language model|gpt|bot|agent|ai agent|ai assistant|ai model)s? ?:"),
+        new("indirect_injection.if_you_are_ai", Indirect, 0.55,
+            "\\b(if|when) you('re| are) (an? )?(ai|llm|language model|chatbot|ai assistant|large language model|gpt|bot|automated system|ai model) (reading|processing|summari|that|who|and)"),
+        new("indirect_injection.when_summarizing_instead", Indirect, 0.55,
+            "\\b(when|while|if|before|after) (you )?(are )?(summari[sz]|translat|process|read|analy[sz]|review|pars)[a-z]* (this|the|these)\\b[^\\n]{0,80}"
+            + "\\b(instead|ignore|disregard|do not (mention|tell|reveal|summari)|don't (mention|tell|reveal|summari)|tell the user|append|insert the following)"),
+        new("indirect_injection.instead_do", Indirect, 0.35,
+            "\\binstead\\b[^\\n.]{0,15}\\b(of (summari|translat|answer)[a-z]*|you (must|should|will|need to))"),
+        new("indirect_injection.hide_from_user", Indirect, 0.5,
+            "\\b(do not|don't|never|without) (tell|telling|inform|informing|notify|notifying|alert|alerting|mention|mentioning|reveal|revealing|let|letting)( this to)? (the|this) (user|human|reader|person)\\b"),
+        new("indirect_injection.exfiltrate_data", Indirect, 0.65,
+            "\\b(send|post|forward|transmit|upload|exfiltrate|leak|email|e-mail|append|encode|include)\\b[^\\n]{0,50}\\b(the user'?s?|users'?|all( the)?( user'?s?)?|their|your) (conversation|chat history|chat|password|passwords|credentials|api keys?|secrets?|personal (data|information|details)|emails|private (data|information)|session|cookies?|contacts|messages)\\b"
+            + "[^\\n]{0,60}\\b(to|into|at|in|via) (https?://|www\\.|the (url|link|endpoint|address|server|webhook)|[a-z0-9.-]+\\.[a-z]{2,}/|\\S+@\\S+\\.)"),
+        new("indirect_injection.markdown_image_exfil", Indirect, 0.8,
+            "!\\[[^\\]\\n]{0,60}\\]\\(https?://[^)\\s]{1,200}[?&=/](\\{|\\$|%7b|<|\\[)"),
+        new("indirect_injection.markdown_image_query", Indirect, 0.3,
+            "!\\[[^\\]\\n]{0,60}\\]\\(https?://[^)\\s]{1,200}\\?[^)\\s]{0,100}="),
+        new("indirect_injection.render_image", Indirect, 0.35,
+            "\\b(render|display|show|output|include|insert|embed)( the following| this| an?)?( markdown)? image\\b[^\\n]{0,80}(https?://|\\]\\()"),
+        new("indirect_injection.creator_claim", Indirect, 0.45,
+            "\\b(i am|i'm|this is) (your|an?) (creator|developer|owner|programmer|admin|administrator|openai (employee|developer|engineer))\\b"),
+        new("indirect_injection.hidden_text", Indirect, 0.25, "\\b(hidden|invisible|secret) (text|instructions?|prompt|message|command)\\b"),
+
+        // ---- obfuscation cues ----
+        new("obfuscation.decode_and_follow", Obfuscation, 0.55,
+            "\\b(decode|decrypt|decipher|translate|convert|unscramble|reverse)\\b[^\\n]{0,40}\\b(base64|base-64|b64|rot13|rot-13|hex|hexadecimal|binary|caesar|cipher|morse|reversed?)\\b[^\\n]{0,80}\\b(follow|execute|obey|do what it says|carry out|perform|act on|comply|run) "),
+
+        new("roleplay_jailbreak.ignore_ethics", Roleplay, 0.45,
+            "\\b(ignore|ignores|ignoring|disregard|disregards|disregarding|bypass|bypasses|abandon|abandons|without regard for|no regard for|not care about)( all| any)?( the| your| its| his| her)? (ethics|morals|morality|legality|laws|ethical (guidelines|considerations|boundaries)|moral (guidelines|considerations|boundaries)|legal considerations)\\b"),
+        new("roleplay_jailbreak.unlocked_you", Roleplay, 0.6,
+            "\\b(you are|you're|you have been|you've been|it is|it's|ai is)( now)?( fully| completely| totally)? (unlocked|unleashed|unchained|liberated|uncensored|unrestricted|unfiltered)\\b"),
+        new("roleplay_jailbreak.break_law", Roleplay, 0.35,
+            "\\b(willing to|will|can|happy to|loves to|likes to|able to) (break|breaking|bend) (the law|laws|any law|the rules|any rules)\\b"),
+        new("roleplay_jailbreak.against_openai", Roleplay, 0.35,
+            "\\b(do not|don't|doesn't|does not|not|never) (align|agree|comply|adhere) with (the )?(views|values|policies|guidelines|rules) of (openai|anthropic|chatgpt)"),
+        new("roleplay_jailbreak.stay_in_mode", Roleplay, 0.4, "\\b(stay|remain) in [a-z0-9 -]{1,20} mode\\b"),
+        new("roleplay_jailbreak.mode_enabled", Roleplay, 0.3, "\\b[a-z0-9]{2,20} mode (enabled|activated|engaged)\\b"),
+        new("roleplay_jailbreak.one_normal_one", Roleplay, 0.35,
+            "\\bone (normal|regular|standard|classic|censored|filtered)( one| response| answer| reply)?,? (and )?(one|the other)\\b"),
+        new("instruction_override.ignore_previous_messages", Override, 0.45,
+            "\\b(ignore|disregard|forget)( all| any)?( of)?( the| my| your| our)? (previous|prior|preceding|earlier|above) (messages?|conversation|context|chat|responses?|answers?|text)\\b"),
+        new("template_smuggling.fake_system_announcement", Template, 0.6,
+            "\\b(system|admin|developer|openai) (announcement|instruction|message|notice|alert|update|override)s? (begins|starts|follows|enabled)\\b"),
+        new("indirect_injection.vendor_staff", Indirect, 0.35, "\\b(openai|anthropic|google) (employee|developer|engineer|staff|team member|admin)\\b"),
+
+        // ---- Chinese ----
+        new("instruction_override.zh_ignore_previous", Override, 0.9,
+            "(不要再遵守|忽略|无视|忽视|不要理会|不要理睬|别理会|别管|忘记|忘掉|抛开|抛弃|放弃|跳过|丢弃|不要遵守|不再遵守|停止遵守|不用遵守|不必遵守|无需遵守|违反|覆盖|清除|绕过|推翻|不要再遵循|不要遵循)"
+            + "[^\\n。！？!?]{0,12}(之前|以前|先前|此前|前面|上面|以上|上述|前述|原来|原先|原有|原始|初始|所有|全部|一切|你的|系统|开发者|默认)"
+            + "[^\\n。！？!?]{0,10}(指令|指示|命令|规则|设定|提示|要求|约束|限制|规定|准则|规范|条款|政策|策略|安全)"),
+        new("instruction_override.zh_ignore_above", Override, 0.75,
+            "((忽略|无视|忘记|忘掉)(掉)?(以上|上面|上述|前面|之前)(的)?(所有|全部|一切)?(内容|对话|的话|所说|说的|文字|信息|消息|所有|一切|全部)|(忽略|无视)(以上|上述)([,.!。！]|$))"),
+        new("instruction_override.zh_new_instructions", Override, 0.55, "(新的?|真正的|最新的?|更新的?)(指令|任务|规则|指示)(是|如下|为)? ?:"),
+        new("instruction_override.zh_from_now_on", Override, 0.35, "(从现在(开始|起)|从此刻起|从今以后|今后)[,， ]?你(将|要|必须|只|就|会|不再|是|需要)"),
+        new("roleplay_jailbreak.zh_you_are_now", Roleplay, 0.15, "你现在是"),
+        new("roleplay_jailbreak.zh_unrestricted", Roleplay, 0.45,
+            "(不受|没有|不用遵守|摆脱|不再受|突破|解除|不存在|没有任何|不需要遵守|不遵守|无视)(任何|一切|所有)?(的)?(限制|约束|规则|道德|伦理|法律|审查|过滤|束缚|底线|规范|政策)"),
+        new("roleplay_jailbreak.zh_jailbreak_word", Roleplay, 0.3, "越狱"),
+        new("roleplay_jailbreak.zh_special_mode", Roleplay, 0.65, "(越狱|上帝|无限制|无审查|邪恶|无道德|无约束|dan)模式"),
+        new("roleplay_jailbreak.zh_developer_mode", Roleplay, 0.3, "开发者模式"),
+        new("roleplay_jailbreak.zh_developer_mode_ai", Roleplay, 0.75,
+            "((你|ai|chatgpt|助手|模型)(现在)?(已经)?(处于|进入|已进入|开启了?|启用了?|切换到|在)开发者模式|开发者模式(输出|回答|回复|下的回答|已启用|已开启))"),
+        new("roleplay_jailbreak.zh_roleplay_unbound", Roleplay, 0.7,
+            "(扮演|假装|模拟|成为|充当)[^\\n。]{0,15}(没有|不受|无|毫无|不遵守|不在乎)[^\\n。]{0,6}(限制|道德|规则|伦理|过滤|审查|约束|底线)"),
+        new("roleplay_jailbreak.zh_evil_ai", Roleplay, 0.6,
+            "(邪恶|无道德|无限制|不道德|没有道德|不受限制|无审查|未经审查|无过滤)(的)?(ai|人工智能|助手|机器人|模型|chatgpt|gpt)"),
+        new("roleplay_jailbreak.zh_never_refuse", Roleplay, 0.45, "(不能|不会|不要|不得|绝不|永远不会?|不可以|禁止|不允许)(拒绝)"),
+        new("roleplay_jailbreak.zh_roleplay", Roleplay, 0.1, "(扮演|角色扮演)"),
+        new("system_prompt_extraction.zh_print_prompt", Extraction, 0.85,
+            "(输出|打印|显示|告诉我|透露|泄露|重复|给我看|展示|说出|复述|公开|列出|写出|念出)(一下)?(你|您)(的)?(完整的?|全部|原始|初始|最初|隐藏的?|内部)?"
+            + "(系统提示词?|系统提示语|系统指令|系统消息|初始指令|原始指令|初始提示词?|最初的?指令|隐藏指令|提示词|预设指令|预设提示词?)"),
+        new("system_prompt_extraction.zh_prompt_then_print", Extraction, 0.8,
+            "(你|您)的(系统提示词?|系统提示语|系统指令|系统消息|初始指令|原始指令|初始提示词?|隐藏指令|提示词|预设指令)[^\\n。]{0,10}(输出|打印|显示|告诉|透露|泄露|重复|展示|说出|复述|公开|列出|写出)"),
+        new("system_prompt_extraction.zh_what_is_prompt", Extraction, 0.85, "你的(初始|最初|原始|系统|隐藏|完整)(指令|提示词?|设定|消息)是什么"),
+        new("system_prompt_extraction.zh_repeat_above", Extraction, 0.7,
+            "(重复|复述|输出|打印|逐字)[^\\n。]{0,4}(上面|以上|前面|之前|上述)(的)?(所有)?(内容|文字|话|所有内容|指令|文本|消息)"),
+        new("system_prompt_extraction.zh_system_prompt_word", Extraction, 0.2, "(系统提示词|系统提示语|系统指令)"),
+        new("indirect_injection.zh_address_model", Indirect, 0.6,
+            "(ai|人工智能|助手|模型|大模型|语言模型|chatgpt)[,，: ]?(在|当)?(你)?(总结|翻译|处理|阅读|分析)(这|此|本)"),
+        new("indirect_injection.zh_when_summarizing_instead", Indirect, 0.65,
+            "(当|在)你(总结|翻译|阅读|处理|分析)(这|此|本)[^\\n]{0,40}(改为|而是|忽略|不要|请改|转而)"),
+        new("indirect_injection.zh_hide_from_user", Indirect, 0.55, "(不要|别|不得|不能)(告诉|通知|提醒|让)用户"),
+        new("indirect_injection.zh_exfiltrate_data_first", Indirect, 0.6,
+            "(聊天记录|对话内容|密码|密钥|个人信息|用户数据|凭证|令牌|api key)[^\\n]{0,10}(发送|转发|上传|提交)(到|至|给)[^\\n]{0,30}(http|网址|链接|邮箱|服务器|@)"),
+        new("indirect_injection.zh_exfiltrate", Indirect, 0.6,
+            "(发送|转发|上传|提交|泄露)[^\\n]{0,20}(聊天记录|对话内容|对话|密码|密钥|个人信息|用户数据|凭证|令牌|token|api key)[^\\n]{0,20}(到|至|给)[^\\n]{0,20}(http|网址|链接|邮箱|服务器)"),
+
+        // ---- Spanish ----
+        new("instruction_override.es_ignore", Override, 0.85,
+            "\\b(ignora|ignore|olvida|olvide|descarta|omite|haz caso omiso de)( todas?)?( las| tus| sus)? (instrucciones|reglas|indicaciones|directrices)( anteriores| previas| originales| de arriba| del sistema)?\\b"),
+        new("system_prompt_extraction.es_print_prompt", Extraction, 0.85,
+            "\\b(muestra|muestrame|muéstrame|revela|dime|imprime|repite|enseñame|enséñame|escribe)( me)?( cu[aá]l es| cu[aá]les son)? (tu|tus|el|las) (prompt|instrucciones|indicaciones|mensaje) (del sistema|de sistema|iniciales|originales|ocultas)"),
+        new("roleplay_jailbreak.es_unrestricted", Roleplay, 0.35,
+            "(\\bmodo (desarrollador|sin restricciones|sin censura|dios)\\b|\\bsin (ninguna |ningún |ning[uú]n tipo de )?(restricci[oó]n|restricciones|l[ií]mites|censura|filtros)\\b)"),
+        new("instruction_override.es_from_now_on", Override, 0.35, "\\ba partir de ahora,? (eres|ser[aá]s|vas a|responder[aá]s|actuar[aá]s)\\b"),
+
+        // ---- French ----
+        new("instruction_override.fr_ignore", Override, 0.85,
+            "\\b(ignore[zs]?|oublie[zs]?|ne tiens pas compte|ne tenez pas compte|fais abstraction)( de)?( toutes?)?( les| tes| vos| ces)? (instructions|consignes|r[eè]gles|directives|indications)( (pr[eé]c[eé]dentes|ant[eé]rieures|initiales|originales|ci-dessus|du syst[eè]me))?\\b"),
+        new("system_prompt_extraction.fr_print_prompt", Extraction, 0.85,
+            "\\b(affiche|montre|r[eé]v[eè]le|donne|r[eé]p[eè]te|imprime|dis)[- ]?(moi)? (ton|tes|votre|vos|le|les) (prompt|invite|instructions|message|consignes)( syst[eè]me| du syst[eè]me| initiales?| d'origine| cach[eé]es?)"),
+        new("roleplay_jailbreak.fr_unrestricted", Roleplay, 0.35,
+            "(\\bmode (d[eé]veloppeur|sans restriction|sans censure)\\b|\\bsans (aucune )?(restriction|limite|censure|filtre)s?\\b)"),
+        new("instruction_override.fr_from_now_on", Override, 0.35, "\\b[aà] partir de maintenant,? (tu|vous) (es|êtes|seras|serez|vas|allez|dois|devez)\\b"),
+
+        // ---- German ----
+        new("instruction_override.de_ignore", Override, 0.85,
+            "\\b(ignoriere|ignorieren sie|vergiss|vergessen sie|missachte|missachten sie|[uü]bergehe)( bitte)?( alle| s[aä]mtliche)?( deine| ihre| die)?( vorherigen| bisherigen| vorigen| obigen| fr[uü]heren| urspr[uü]nglichen| vorangegangenen)? (anweisungen|instruktionen|befehle|regeln|vorgaben|richtlinien|anordnungen)\\b"),
+        new("system_prompt_extraction.de_print_prompt", Extraction, 0.8,
+            "\\b(zeige?|gib|nenne|wiederhole|verrate|drucke)( mir)? (deinen|deine|den|die|ihren|ihre) (system-?prompt|systemanweisungen|system-?nachricht|urspr[uü]nglichen anweisungen|anfangsanweisungen|initialen anweisungen)\\b"),
+        new("roleplay_jailbreak.de_unrestricted", Roleplay, 0.35,
+            "(\\bentwicklermodus\\b|\\bohne (jegliche |irgendwelche )?(einschr[aä]nkungen|beschr[aä]nkungen|zensur|filter)\\b)"),
+        new("instruction_override.de_from_now_on", Override, 0.35, "\\bab (jetzt|sofort) (bist du|wirst du|antwortest du|sollst du)\\b"),
+
+        // ---- Japanese ----
+        new("instruction_override.ja_ignore", Override, 0.9,
+            "(以前|前|上記|これまで|先ほど|今まで|以上|最初)の(すべての|全ての)?(指示|命令|指令|ルール|設定|プロンプト)を(すべて|全て)?(無視|忘れ|破棄)"),
+        new("system_prompt_extraction.ja_print_prompt", Extraction, 0.85,
+            "(システムプロンプト|初期指示|初期プロンプト|システムメッセージ)を(表示|出力|教え|見せ|繰り返|開示|印刷)"),
+        new("roleplay_jailbreak.ja_unrestricted", Roleplay, 0.35,
+            "(開発者モード|脱獄|(制限|規制|フィルター|検閲)(なし|のない|を受けない|を無視|から解放))"),
+
+        // ---- Russian ----
+        new("instruction_override.ru_ignore", Override, 0.85,
+            "(игнорируй|игнорируйте|забудь|забудьте|проигнорируй|проигнорируйте|не обращай внимания на|отмени|отбрось)( все| всё)?( (предыдущие|прошлые|прежние|предшествующие|вышеуказанные|свои|твои|ваши|исходные|системные))? (инструкции|указания|правила|команды|ограничения|установки|директивы)"),
+        new("system_prompt_extraction.ru_print_prompt", Extraction, 0.85,
+            "(покажи|выведи|напиши|повтори|раскрой|скажи)( мне)?( свой| твой| ваш| свои| твои)? (системный промпт|системные инструкции|системное сообщение|исходные инструкции|начальные инструкции)"),
+        new("roleplay_jailbreak.ru_unrestricted", Roleplay, 0.35,
+            "(режим разработчика|без (каких-либо |всяких |любых )?(ограничений|цензуры|фильтров))"),
+    ];
+}

@@ -1,0 +1,381 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
+
+namespace Bulwark.Detection.Injection;
+
+/// <summary>
+/// Scores a text for prompt injection: instruction override, role-play jailbreaks, system-prompt extraction,
+/// chat-template smuggling, indirect injection in pasted content and obfuscated variants of all of these, in English,
+/// Chinese and a few other languages. Weighted rule hits combine with diminishing returns,
+/// <c>score = 1 - Π(1 - wᵢ)</c>, so a strong pattern alone crosses the threshold and weak cues need company.
+/// <para>
+/// The algorithm: (1) a prefilter on keywords, suspicious code points and obfuscation shapes returns 0 for most
+/// clean text without allocating; (2) the text is normalised into a pooled buffer (case, invisible and tag
+/// characters, fullwidth, homoglyphs, leetspeak, spaced letters); (3) the rules run on it; (4) base64 and hex runs
+/// are decoded and rescanned, and a ROT13 pass runs when ROT13 keywords appear; (5) hits are combined into a score.
+/// </para>
+/// Reports at most one finding per text, spanning the whole text.
+/// </summary>
+public sealed class PromptInjectionDetector : IDetector
+{
+    private const int MaxDecodeDepth = 2;
+    private const int WindowOverlap = 512;
+
+    private static readonly IReadOnlyList<InjectionRule> Rules = InjectionRules.Default;
+
+    // Rules combined into a few linear-time automata: one pass per group decides whether any of its rules can match.
+    private static readonly RuleGroup[] Groups = RuleGroup.Build(Rules);
+
+    // Synthetic hits live after the rules in the hit array.
+    private static readonly int EncodedPayloadSlot = Rules.Count;
+    private static readonly int ObfuscatedTextSlot = Rules.Count + 1;
+    private static readonly int HiddenTagTextSlot = Rules.Count + 2;
+    private static readonly int SlotCount = Rules.Count + 3;
+
+    private static readonly string[] SyntheticIds =
+        ["obfuscation.encoded_payload", "obfuscation.normalised_text", "obfuscation.tag_characters"];
+
+    private readonly PromptInjectionOptions _options;
+
+    /// <summary>A detector with the default rules and <see cref="PromptInjectionOptions.DefaultThreshold"/>.</summary>
+    public PromptInjectionDetector()
+        : this(new PromptInjectionOptions())
+    {
+    }
+
+    /// <summary>A detector with the default rules and the given options.</summary>
+    public PromptInjectionDetector(PromptInjectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+    }
+
+    /// <summary>The stable detector name reported in findings.</summary>
+    public const string DetectorName = "injection.prompt";
+
+    /// <inheritdoc />
+    public string Name => DetectorName;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Entities { get; } = [EntityTypes.PromptInjection];
+
+    /// <summary>The score at or above which <see cref="Detect"/> reports.</summary>
+    public double Threshold => _options.Threshold;
+
+    /// <inheritdoc />
+    public void Detect(ReadOnlySpan<char> text, List<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        double score = Score(text);
+        if (score >= _options.Threshold && score > 0)
+        {
+            findings.Add(new Finding(EntityTypes.PromptInjection, 0, text.Length, score, DetectorName));
+        }
+    }
+
+    /// <summary>The injection score of <paramref name="text"/> in 0..1 (0 for clean text).</summary>
+    public double Score(ReadOnlySpan<char> text) => Analyze(text).Score;
+
+    /// <summary>Score and contributing families, without allocating.</summary>
+    public InjectionAnalysis Analyze(ReadOnlySpan<char> text)
+    {
+        if (!InjectionPrefilter.IsSuspicious(text))
+        {
+            return default;
+        }
+
+        Span<bool> hits = stackalloc bool[SlotCount];
+        Collect(text, hits);
+        return Combine(hits);
+    }
+
+    /// <summary>Like <see cref="Analyze"/>, plus the ids of the rules that matched. Allocates; for audit and tuning.</summary>
+    public InjectionReport Explain(ReadOnlySpan<char> text)
+    {
+        if (!InjectionPrefilter.IsSuspicious(text))
+        {
+            return new InjectionReport(0, InjectionFamilies.None, []);
+        }
+
+        Span<bool> hits = stackalloc bool[SlotCount];
+        Collect(text, hits);
+        InjectionAnalysis analysis = Combine(hits);
+        var ids = new List<string>();
+        for (int i = 0; i < hits.Length; i++)
+        {
+            if (hits[i])
+            {
+                ids.Add(i < Rules.Count ? Rules[i].Id : SyntheticIds[i - Rules.Count]);
+            }
+        }
+
+        return new InjectionReport(analysis.Score, analysis.Families, ids);
+    }
+
+    private void Collect(ReadOnlySpan<char> text, Span<bool> hits)
+    {
+        int window = _options.WindowChars;
+        if (text.Length <= window)
+        {
+            Scan(text, hits, depth: 0);
+            return;
+        }
+
+        for (int start = 0; start < text.Length; start += window - WindowOverlap)
+        {
+            ReadOnlySpan<char> piece = text.Slice(start, Math.Min(window, text.Length - start));
+            if (InjectionPrefilter.IsSuspicious(piece))
+            {
+                Scan(piece, hits, depth: 0);
+            }
+
+            if (start + window >= text.Length)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Steps 2 to 4 over one piece of text; records hits.</summary>
+    private void Scan(ReadOnlySpan<char> text, Span<bool> hits, int depth)
+    {
+        char[] buffer = ArrayPool<char>.Shared.Rent(Math.Max(text.Length, 1));
+        try
+        {
+            // 2. normalise
+            var signals = default(NormalizationSignals);
+            int length = InjectionNormalizer.Normalize(text, buffer, ref signals);
+            ReadOnlySpan<char> normalised = buffer.AsSpan(0, length);
+
+            // 3. rules
+            bool matched = MatchRules(normalised, hits);
+            if (matched && IsObfuscated(signals))
+            {
+                hits[ObfuscatedTextSlot] = true;
+            }
+
+            if (signals.TagCharacters >= 6)
+            {
+                hits[HiddenTagTextSlot] = true;
+            }
+
+            if (depth >= MaxDecodeDepth)
+            {
+                return;
+            }
+
+            // 4. decode payloads and rescan
+            ScanEncodedRuns(text, hits, depth);
+            if (normalised.IndexOfAny(InjectionPrefilter.Rot13Anchors) >= 0)
+            {
+                Span<char> rotated = buffer.AsSpan(0, length);
+                PayloadDecoder.Rot13(rotated, rotated);
+                if (MatchRules(rotated, hits))
+                {
+                    hits[EncodedPayloadSlot] = true;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    private static bool IsObfuscated(NormalizationSignals signals) =>
+        signals.Invisible > 0 || signals.Homoglyphs > 0 || signals.SpacedLetters > 0 || signals.Fullwidth > 0
+        || signals.TagCharacters > 0 || signals.Leetspeak >= 3;
+
+    private static bool MatchRules(ReadOnlySpan<char> normalised, Span<bool> hits)
+    {
+        bool any = false;
+        foreach (RuleGroup group in Groups)
+        {
+            if (!group.Any.IsMatch(normalised))
+            {
+                continue;
+            }
+
+            for (int i = group.First; i < group.End; i++)
+            {
+                if (Rules[i].Regex.IsMatch(normalised))
+                {
+                    any |= !hits[i];
+                    hits[i] = true;
+                }
+            }
+        }
+
+        return any;
+    }
+
+    /// <summary>Finds base64 and hex runs in the raw text, decodes a bounded number of them and rescans the text.</summary>
+    private void ScanEncodedRuns(ReadOnlySpan<char> text, Span<bool> hits, int depth)
+    {
+        int decodedPayloads = 0;
+        char[]? decoded = null;
+        Span<bool> inner = stackalloc bool[SlotCount];
+        try
+        {
+            int i = 0;
+            while (i < text.Length && decodedPayloads < _options.MaxDecodedPayloads)
+            {
+                if (!PayloadDecoder.IsBase64Char(text[i]))
+                {
+                    i++;
+                    continue;
+                }
+
+                int start = i;
+                bool allHex = true;
+                while (i < text.Length && PayloadDecoder.IsBase64Char(text[i]))
+                {
+                    allHex &= char.IsAsciiHexDigit(text[i]);
+                    i++;
+                }
+
+                ReadOnlySpan<char> run = text[start..i];
+                if (run.Length < PayloadDecoder.MinBase64Run)
+                {
+                    continue;
+                }
+
+                int maxRunChars = _options.MaxDecodedChars * 2;
+                if (run.Length > maxRunChars)
+                {
+                    run = run[..(maxRunChars / 4 * 4)];
+                }
+
+                decoded ??= ArrayPool<char>.Shared.Rent(_options.MaxDecodedChars * 2);
+                int chars = allHex && run.Length % 2 == 0 ? PayloadDecoder.TryDecodeHex(run, decoded) : 0;
+                if (chars == 0)
+                {
+                    chars = PayloadDecoder.TryDecodeBase64(run, decoded);
+                }
+
+                if (chars == 0)
+                {
+                    continue;
+                }
+
+                decodedPayloads++;
+                inner.Clear();
+                Scan(decoded.AsSpan(0, Math.Min(chars, _options.MaxDecodedChars)), inner, depth + 1);
+                MergeDecoded(inner, hits);
+            }
+        }
+        finally
+        {
+            if (decoded is not null)
+            {
+                ArrayPool<char>.Shared.Return(decoded);
+            }
+        }
+    }
+
+    private static void MergeDecoded(ReadOnlySpan<bool> inner, Span<bool> hits)
+    {
+        bool any = false;
+        for (int i = 0; i < inner.Length; i++)
+        {
+            if (inner[i])
+            {
+                hits[i] = true;
+                any = true;
+            }
+        }
+
+        if (any)
+        {
+            hits[EncodedPayloadSlot] = true;
+        }
+    }
+
+    /// <summary>Step 5: 1 - Π(1 - wᵢ) over the distinct hits.</summary>
+    private static InjectionAnalysis Combine(ReadOnlySpan<bool> hits)
+    {
+        double keep = 1;
+        InjectionFamilies families = InjectionFamilies.None;
+        for (int i = 0; i < hits.Length; i++)
+        {
+            if (!hits[i])
+            {
+                continue;
+            }
+
+            (double weight, InjectionFamilies family) = i < Rules.Count
+                ? (Rules[i].Weight, Rules[i].Family)
+                : (SyntheticWeight(i), InjectionFamilies.Obfuscation);
+            keep *= 1 - weight;
+            families |= family;
+        }
+
+        return new InjectionAnalysis(Math.Round(1 - keep, 4), families);
+    }
+
+    private static double SyntheticWeight(int slot) =>
+        slot == EncodedPayloadSlot ? InjectionRules.EncodedPayloadWeight
+        : slot == ObfuscatedTextSlot ? InjectionRules.ObfuscatedTextWeight
+        : InjectionRules.HiddenTagTextWeight;
+
+    /// <summary>A run of consecutive rules [First, End) and one automaton matching any of them.</summary>
+    private sealed record RuleGroup(int First, int End, Regex Any)
+    {
+        private const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+
+        // Rules per automaton to start with; a group whose automaton would be too large is split in halves.
+        private const int GroupSize = 16;
+
+        public static RuleGroup[] Build(IReadOnlyList<InjectionRule> rules)
+        {
+            var groups = new List<RuleGroup>();
+            for (int first = 0; first < rules.Count; first += GroupSize)
+            {
+                AddGroups(rules, first, Math.Min(first + GroupSize, rules.Count), groups);
+            }
+
+            return [.. groups];
+        }
+
+        private static void AddGroups(IReadOnlyList<InjectionRule> rules, int first, int end, List<RuleGroup> groups)
+        {
+            if (end - first == 1)
+            {
+                groups.Add(new RuleGroup(first, end, rules[first].Regex));
+                return;
+            }
+
+            if (TryCombine(rules, first, end, out Regex? combined))
+            {
+                groups.Add(new RuleGroup(first, end, combined));
+                return;
+            }
+
+            int middle = (first + end) / 2;
+            AddGroups(rules, first, middle, groups);
+            AddGroups(rules, middle, end, groups);
+        }
+
+        private static bool TryCombine(IReadOnlyList<InjectionRule> rules, int first, int end, [NotNullWhen(true)] out Regex? combined)
+        {
+            var pattern = new System.Text.StringBuilder();
+            for (int i = first; i < end; i++)
+            {
+                pattern.Append(i == first ? "(?:" : "|(?:").Append(rules[i].Pattern).Append(')');
+            }
+
+            try
+            {
+                combined = new Regex(pattern.ToString(), Options);
+                return true;
+            }
+            catch (NotSupportedException)
+            {
+                combined = null; // the automaton would exceed the engine's size limit; start a new group
+                return false;
+            }
+        }
+    }
+}
