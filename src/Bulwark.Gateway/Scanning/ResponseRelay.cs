@@ -156,7 +156,7 @@ internal static class ResponseRelay
                     // rather than end normally (the .NET SDK ignores error events). Not reading on cancels the upstream.
                     feature.Decision = Decision.Blocked;
                     feature.Rule = "sensitive_data_in_response";
-                    context.Abort();
+                    await AbortAfterDrainAsync(context, aborted).ConfigureAwait(false);
                     return ForwarderError.None;
                 }
 
@@ -182,6 +182,23 @@ internal static class ResponseRelay
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Aborting at once would discard output the transport has not sent yet, the error event included: give it a
+    /// short, bounded moment to drain first.
+    /// </summary>
+    private static async Task AbortAfterDrainAsync(HttpContext context, CancellationToken aborted)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        context.Abort();
     }
 
     private static async Task WriteAsync(HttpContext context, ArrayBufferWriter<byte> output, CancellationToken aborted)
