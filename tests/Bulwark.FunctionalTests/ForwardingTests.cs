@@ -84,14 +84,58 @@ public sealed class ForwardingTests
     }
 
     [Fact]
-    public async Task Passthrough_ToTheGatewayItself_IsStoppedAsALoop()
+    public async Task Passthrough_ToTheGatewayItself_IsRefused()
     {
         await using var fixture = await GatewayFixture.StartAsync((up, _) => GatewayFixture.Listeners("passthrough") + Route(up));
         using var client = ProxyClient(fixture);
 
         using var response = await client.GetAsync(new Uri(fixture.ProxyAddress, "loop"));
 
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("gateway_listener");
+    }
+
+    [Fact]
+    public async Task Passthrough_RequestThatAlreadyPassedThroughBulwark_IsStoppedAsALoop()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => GatewayFixture.Listeners("passthrough") + Route(up));
+        using var client = ProxyClient(fixture);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(fixture.Upstream.BaseAddress, "x"));
+        request.Headers.TryAddWithoutValidation("Via", "1.1 bulwark");
+
+        using var response = await client.SendAsync(request);
+
         response.StatusCode.ShouldBe((HttpStatusCode)508);
+        fixture.Upstream.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Passthrough_ToTheAdminListener_IsRefused()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => GatewayFixture.Listeners("passthrough") + Route(up));
+        using var client = ProxyClient(fixture);
+
+        using var response = await client.GetAsync(new Uri(fixture.Gateway.AdminAddress, "readyz"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("gateway_listener");
+    }
+
+    [Fact]
+    public async Task Connect_IsRefusedWithAnExplanation()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => GatewayFixture.Listeners("passthrough") + Route(up));
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(fixture.ProxyAddress.Host, fixture.ProxyAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync("CONNECT api.openai.com:443 HTTP/1.1\r\nHost: api.openai.com:443\r\n\r\n"u8.ToArray());
+        var buffer = new byte[4096];
+        var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var answer = Encoding.ASCII.GetString(buffer, 0, read);
+
+        answer.ShouldStartWith("HTTP/1.1 405");
+        answer.ShouldContain("connect_not_supported");
+        fixture.Upstream.Requests.ShouldBeEmpty();
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Credentials;
 using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Inspection;
 using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Scanning;
@@ -27,7 +28,8 @@ namespace Bulwark.Gateway.Pipeline;
 /// <item>Record the outcome: one structured log line with ids, decision, status and timings, never text.</item>
 /// </list>
 /// </summary>
-internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClientPool clients, TimeProvider time, ILogger<GatewayPipeline> logger)
+internal sealed class GatewayPipeline(
+    ConfigManager configManager, UpstreamClientPool clients, GatewayListeners listeners, TimeProvider time, ILogger<GatewayPipeline> logger)
 {
     private static readonly JsonDocumentOptions JsonOptions = new()
     {
@@ -45,6 +47,16 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
 
         try
         {
+            if (HttpMethods.IsConnect(context.Request.Method))
+            {
+                // A TLS tunnel cannot be inspected: the gateway would be blind to everything inside it.
+                feature.Decision = Decision.Blocked;
+                feature.Rule = "connect_not_supported";
+                await GatewayErrors.WriteAsync(context, Provider.OpenAI, StatusCodes.Status405MethodNotAllowed, GatewayErrors.InvalidRequestType, "connect_not_supported",
+                    "HTTPS tunnels (CONNECT) cannot be inspected; call providers with http:// base URLs through Bulwark, which speaks HTTPS upstream").ConfigureAwait(false);
+                return;
+            }
+
             // 2. Resolve the route.
             var host = context.Request.Host;
             var match = RouteTable.Resolve(config, host.Host.ToLowerInvariant(), host.Port, context.Request.Path.Value ?? "/");
@@ -335,9 +347,19 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
             return;
         }
 
+        var request = context.Request;
+        if (TargetsOwnListener(request.Host))
+        {
+            // Passthrough must not become a way for applications to reach the admin listener (or loop to the proxy).
+            feature.Decision = Decision.Blocked;
+            feature.Rule = "gateway_listener";
+            await GatewayErrors.WriteAsync(context, Provider.OpenAI, StatusCodes.Status403Forbidden, GatewayErrors.PolicyType, "gateway_listener",
+                "The gateway's own listeners cannot be reached through it").ConfigureAwait(false);
+            return;
+        }
+
         // Passthrough: forwarded untouched (credentials, body and all), streamed, never inspected.
         feature.Decision = Decision.Passthrough;
-        var request = context.Request;
         var target = new Uri($"http://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}{request.Path.ToUriComponent()}{request.QueryString.ToUriComponent()}");
         var client = clients.Get(target, caFile: null);
         var hasBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? false;
@@ -363,6 +385,36 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
     }
 
     private const string ViaToken = "1.1 bulwark";
+
+    /// <summary>
+    /// True when a passthrough target is one of the gateway's own listeners: same port as a listener, and a host that
+    /// is loopback, the listener's address, or anything when the listener is bound to all interfaces.
+    /// </summary>
+    private bool TargetsOwnListener(HostString host)
+    {
+        var port = host.Port ?? 80;
+        foreach (var listener in (ReadOnlySpan<System.Net.IPEndPoint>)[listeners.AdminEndPoint, listeners.ProxyEndPoint])
+        {
+            if (listener.Port != port)
+            {
+                continue;
+            }
+
+            if (listener.Address.Equals(System.Net.IPAddress.Any) || listener.Address.Equals(System.Net.IPAddress.IPv6Any))
+            {
+                return true;
+            }
+
+            var name = host.Host.Trim('[', ']');
+            if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+                || (System.Net.IPAddress.TryParse(name, out var address) && (System.Net.IPAddress.IsLoopback(address) || address.Equals(listener.Address))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private async Task HandleForwarderErrorAsync(HttpContext context, RouteConfig? route, GatewayRequestFeature feature, ForwarderError error, Exception? exception)
     {
