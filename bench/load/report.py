@@ -56,6 +56,7 @@ def case_row(record):
     return {
         "target": record["target"],
         "kind": record["kind"],
+        "connections": record["connections"],
         "requests": wrk["requests"],
         "seconds": round(seconds, 3),
         "requests_per_s": round(wrk["requests"] / seconds, 1),
@@ -64,24 +65,34 @@ def case_row(record):
         "p99_ms": wrk["p99_us"] / 1000,
         "max_ms": wrk["max_us"] / 1000,
         "errors": wrk["errors"],
+        # CPU each server process used during the measured interval, per request (microseconds).
+        "cpu_us_per_request": {
+            name: round(ms * 1000 / wrk["requests"], 1) if wrk["requests"] else None
+            for name, ms in record.get("cpu_ms", {}).items()
+        },
         "valid": errors == 0,
     }
 
 
-def ratios(cases):
-    by = {(c["target"], c["kind"]): c for c in cases}
+def ratios(cases, loaded, light):
+    """Throughput ratios from the loaded cases; added latency from the light (unsaturated) cases, where it is the
+    hop's own cost rather than queueing behind the other connections. The loaded difference is kept too."""
+    by = {(c["target"], c["kind"], c["connections"]): c for c in cases}
     out = {}
     for kind in ("plain", "stream"):
-        direct = by.get(("direct", kind))
-        portkey = by.get(("portkey", kind))
+        direct = by.get(("direct", kind, loaded))
+        direct_light = by.get(("direct", kind, light))
+        portkey = by.get(("portkey", kind, loaded))
         for target in ("bulwark", "bulwark-quiet", "bulwark-detect"):
-            gateway = by.get((target, kind))
-            if gateway is None or direct is None:
+            gateway = by.get((target, kind, loaded))
+            gateway_light = by.get((target, kind, light))
+            if gateway is None or direct is None or gateway_light is None or direct_light is None:
                 continue
             entry = {
                 "throughput_vs_direct": round(gateway["requests_per_s"] / direct["requests_per_s"], 3),
-                "added_p50_ms": round(gateway["p50_ms"] - direct["p50_ms"], 3),
-                "added_p99_ms": round(gateway["p99_ms"] - direct["p99_ms"], 3),
+                "added_p50_ms": round(gateway_light["p50_ms"] - direct_light["p50_ms"], 3),
+                "added_p99_ms": round(gateway_light["p99_ms"] - direct_light["p99_ms"], 3),
+                "added_p50_ms_loaded": round(gateway["p50_ms"] - direct["p50_ms"], 3),
             }
             if portkey is not None:
                 entry["throughput_vs_portkey"] = round(gateway["requests_per_s"] / portkey["requests_per_s"], 1)
@@ -96,20 +107,28 @@ def ratios(cases):
     return out
 
 
+def cpu(case, name):
+    value = case["cpu_us_per_request"].get(name)
+    return "?" if value is None else f"{value:.0f}"
+
+
 def markdown(result):
     lines = [
-        "| target | request | req/s | p50 ms | p99 ms | errors |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| target | request | connections | req/s | p50 ms | p99 ms | errors | CPU µs/request: upstream | gateway |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for c in result["cases"]:
         errors = sum(c["errors"].values())
         lines.append(
-            f"| {LABELS.get(c['target'], c['target'])} | {c['kind']} | {c['requests_per_s']:,.0f} | "
-            f"{c['p50_ms']:.2f} | {c['p99_ms']:.2f} | {errors}{'' if c['valid'] else ' (INVALID)'} |")
+            f"| {LABELS.get(c['target'], c['target'])} | {c['kind']} | {c['connections']} | {c['requests_per_s']:,.0f} | "
+            f"{c['p50_ms']:.2f} | {c['p99_ms']:.2f} | {errors}{'' if c['valid'] else ' (INVALID)'} | "
+            f"{cpu(c, 'upstream')} | {cpu(c, 'gateway') if c['target'] != 'direct' else '-'} |")
     lines += [
         "",
-        "| Bulwark variant | request | vs direct (target ≥ 40%, detect ≥ 35%) | added p50 ms (target < 1) | vs Portkey (target ≥ 10x) |",
-        "| --- | --- | ---: | ---: | ---: |",
+        f"| Bulwark variant | request | throughput vs direct, {result['method']['connections']} conns (target ≥ 40%; detect ≥ 35%) "
+        f"| added p50 ms, {result['method']['latency_connections']} conn (target < 1) "
+        f"| added p50 ms, {result['method']['connections']} conns | throughput vs Portkey (target ≥ 10x) |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for kind, targets in result["ratios"].items():
         for target, r in targets.items():
@@ -117,7 +136,7 @@ def markdown(result):
             vs_direct = f"{r['throughput_vs_direct']:.0%} {'✔' if next(marks) else '✘'}"
             added = f"{r['added_p50_ms']:.2f} {'✔' if next(marks) else '✘'}"
             portkey = f"{r['throughput_vs_portkey']:.1f}x {'✔' if next(marks) else '✘'}" if "throughput_vs_portkey" in r else "n/a"
-            lines.append(f"| {LABELS.get(target, target)} | {kind} | {vs_direct} | {added} | {portkey} |")
+            lines.append(f"| {LABELS.get(target, target)} | {kind} | {vs_direct} | {added} | {r['added_p50_ms_loaded']:.2f} | {portkey} |")
     if result["logging"]:
         lines += ["", "Per-request log lines written by the gateway during its cases: " + ", ".join(
             f"{l['target']} {l['request_log_lines']:,} ({l['log_bytes'] / 1e6:.1f} MB)" for l in result["logging"])]
@@ -126,9 +145,9 @@ def markdown(result):
 
 def main():
     parser = argparse.ArgumentParser()
-    for name in ("cases", "logs", "out", "pin", "route-yaml", "note", "root", "portkey-version", "load-at-start"):
+    for name in ("cases", "logs", "out", "pin", "route-yaml", "note", "root", "portkey-version", "load-at-start", "bulwark-env"):
         parser.add_argument("--" + name, default="")
-    for name in ("duration", "warmup", "connections", "stream-events"):
+    for name in ("duration", "warmup", "connections", "latency-connections", "stream-events"):
         parser.add_argument("--" + name, type=int, required=True)
     args = parser.parse_args()
 
@@ -154,22 +173,24 @@ def main():
         "method": {
             "load_generator": "wrk, 1 thread, Lua script bench/load/chat.lua (latency to the last byte of the response)",
             "connections": args.connections,
+            "latency_connections": args.latency_connections,
             "warmup_s": args.warmup,
             "duration_s": args.duration,
             "pinning": args.pin,
             "stream_events": args.stream_events,
+            "bulwark_env": args.bulwark_env or None,
             "route_yaml": os.path.relpath(args.route_yaml, args.root) if args.route_yaml else None,
         },
         "cases": cases,
         "logging": logging,
     }
-    result["ratios"] = ratios(cases)
+    result["ratios"] = ratios(cases, args.connections, args.latency_connections)
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2)
         f.write("\n")
 
     print(f"\nGateway load benchmark, {result['date_utc']}, commit {result['commit']}, "
-          f"{args.connections} connections, {args.duration} s per case after {args.warmup} s warm-up, pinning {args.pin}")
+          f"{args.connections} and {args.latency_connections} connection(s), {args.duration} s per case after {args.warmup} s warm-up, pinning {args.pin}")
     if args.note:
         print(f"Note: {args.note}")
     print()

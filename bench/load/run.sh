@@ -13,7 +13,9 @@
 #                     bench/load/route-detection.yaml). Same as BENCH_ROUTE_YAML=FILE.
 #   --no-portkey      skip the Portkey cases (no npm needed)
 #   --note TEXT       stored in the results (e.g. "preliminary, machine shared with builds")
-# Environment: BENCH_DURATION (10), BENCH_WARMUP (3), BENCH_CONNECTIONS (32), BENCH_PORT_BASE (18600),
+# Environment: BENCH_DURATION (10), BENCH_WARMUP (3), BENCH_CONNECTIONS (32, the throughput cases),
+#   BENCH_LATENCY_CONNECTIONS (1, the added-latency cases), BENCH_PORT_BASE (18600),
+#   BENCH_BULWARK_ENV ("NAME=value ..." added to Bulwark's environment, for tuning experiments),
 #   BENCH_PIN (shared|split|none, default shared), BENCH_SKIP_BUILD=1, BENCH_RESULTS (output json path).
 #
 # Machine model: a 2-core box where the load generator, the upstream and the gateway share the cores.
@@ -28,6 +30,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
+LATENCY_CONNECTIONS=${BENCH_LATENCY_CONNECTIONS:-1}
+BULWARK_ENV=${BENCH_BULWARK_ENV:-}
 PORT_BASE=${BENCH_PORT_BASE:-18600}
 PIN=${BENCH_PIN:-shared}
 ROUTE_YAML=${BENCH_ROUTE_YAML:-}
@@ -54,6 +58,7 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 log() { echo "== $*" >&2; }
 
 LOOPBACK=127.0.0.1
+TICKS=$(getconf CLK_TCK)
 UPSTREAM_PORT=$PORT_BASE
 BULWARK_PORT=$((PORT_BASE + 1))
 BULWARK_ADMIN_PORT=$((PORT_BASE + 2))
@@ -69,7 +74,7 @@ cleanup() {
     kill "$pid" 2>/dev/null || true
   done
   for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   done
   rm -rf "$WORK"
@@ -77,10 +82,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# SIGTERM, then SIGKILL after 5 s: the fake upstream's host swallows SIGTERM (its ConsoleLifetime stops Kestrel,
+# but its Main waits on ProcessExit, which then never comes), so it only ends on SIGKILL.
 stop_process() { # pid
   local pid=$1 i
   kill "$pid" 2>/dev/null || true
-  for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   local kept=()
@@ -94,9 +101,13 @@ case "$PIN" in
   none) WRK_CPUS=; SERVER_CPUS= ;;
   *) die "BENCH_PIN must be shared, split or none (got '$PIN')" ;;
 esac
-pinned() { # cpus command...
+pinned() { # cpus command...  (foreground only: a function sent to the background is a subshell, whose $! is not the process)
   local cpus=$1; shift
   if [[ -n "$cpus" ]]; then taskset -c "$cpus" "$@"; else "$@"; fi
+}
+server_command() { # command... -> SERVER_CMD, pinned to the server CPUs; run as "${SERVER_CMD[@]}" & so $! is its pid
+  SERVER_CMD=("$@")
+  [[ -z "$SERVER_CPUS" ]] || SERVER_CMD=(taskset -c "$SERVER_CPUS" "${SERVER_CMD[@]}")
 }
 
 require_loopback_url() {
@@ -192,32 +203,53 @@ check_answer() { # target kind url headers
   fi
 }
 
-measure() { # target kind url headers
-  local target=$1 kind=$2 url=$3 headers=$4 body
+# CPU time (user + system, in clock ticks) a process has used so far: where the time goes, per request.
+cpu_ticks() { # pid
+  [[ -n "$1" && -r /proc/$1/stat ]] || { echo 0; return; }
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+GATEWAY_PID=
+
+measure() { # target kind url headers connections
+  local target=$1 kind=$2 url=$3 headers=$4 connections=$5 body
   require_loopback_url "$url"
   body=$PLAIN_BODY; [[ $kind == stream ]] && body=$STREAM_BODY
   check_answer "$target" "$kind" "$url" "$headers"
-  log "$target / $kind: warm-up ${WARMUP}s, measure ${DURATION}s, $CONNECTIONS connections"
+  log "$target / $kind: warm-up ${WARMUP}s, measure ${DURATION}s, $connections connection(s)"
   BENCH_BODY=$body BENCH_HEADERS=$headers pinned "$WRK_CPUS" \
-    wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 5s -s "$HERE/chat.lua" "$url" > /dev/null
-  local out
+    wrk -t1 -c"$connections" -d"${WARMUP}s" --timeout 5s -s "$HERE/chat.lua" "$url" > /dev/null
+  local out up0 gw0 up1 gw1
+  up0=$(cpu_ticks "$UPSTREAM_PID"); gw0=$(cpu_ticks "$GATEWAY_PID")
   out=$(BENCH_BODY=$body BENCH_HEADERS=$headers pinned "$WRK_CPUS" \
-    wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s "$HERE/chat.lua" "$url")
+    wrk -t1 -c"$connections" -d"${DURATION}s" --timeout 5s -s "$HERE/chat.lua" "$url")
+  up1=$(cpu_ticks "$UPSTREAM_PID"); gw1=$(cpu_ticks "$GATEWAY_PID")
   local result
   result=$(grep '^RESULT ' <<< "$out" | sed 's/^RESULT //' || true)
   [[ -n "$result" ]] || { echo "$out" >&2; die "$target / $kind: wrk printed no RESULT line (its output is above)"; }
-  printf '{"target":"%s","kind":"%s","wrk":%s}\n' "$target" "$kind" "$result" >> "$CASES"
+  printf '{"target":"%s","kind":"%s","connections":%d,"cpu_ms":{"upstream":%d,"gateway":%d},"wrk":%s}\n' \
+    "$target" "$kind" "$connections" $(( (up1 - up0) * 1000 / TICKS )) $(( (gw1 - gw0) * 1000 / TICKS )) "$result" >> "$CASES"
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print("   %8.0f req/s  p50 %.2f ms  p99 %.2f ms  errors %s" % (r["requests"]/(r["duration_us"]/1e6), r["p50_us"]/1000, r["p99_us"]/1000, sum(r["errors"].values())))' "$result" >&2
 }
 
+# Throughput at $CONNECTIONS connections (saturated: latency there is mostly queueing), then latency at
+# $LATENCY_CONNECTIONS connection (unsaturated: what the hop itself adds to one request).
+measure_all() { # target url headers
+  local kind connections
+  for connections in "$CONNECTIONS" "$LATENCY_CONNECTIONS"; do
+    for kind in plain stream; do
+      measure "$1" "$kind" "$2" "$3" "$connections"
+    done
+  done
+}
+
 log "starting the fake upstream on $LOOPBACK:$UPSTREAM_PORT ($STREAM_EVENTS stream events)"
-pinned "$SERVER_CPUS" dotnet "$UPSTREAM_DLL" "$UPSTREAM_PORT" "$STREAM_EVENTS" > "$WORK/upstream.log" 2>&1 &
+server_command dotnet "$UPSTREAM_DLL" "$UPSTREAM_PORT" "$STREAM_EVENTS"
+"${SERVER_CMD[@]}" > "$WORK/upstream.log" 2>&1 &
 UPSTREAM_PID=$!; PIDS+=("$UPSTREAM_PID")
 wait_for_http "http://$LOOPBACK:$UPSTREAM_PORT/v1/models" "the fake upstream" "$WORK/upstream.log" "$UPSTREAM_PID"
 
 DIRECT_URL=http://$LOOPBACK:$UPSTREAM_PORT/v1/chat/completions
-measure direct plain "$DIRECT_URL" "Authorization: Bearer sk-bench-direct"
-measure direct stream "$DIRECT_URL" "Authorization: Bearer sk-bench-direct"
+measure_all direct "$DIRECT_URL" "Authorization: Bearer sk-bench-direct"
 
 write_bulwark_config() { # file [snippet]
   cat > "$1" <<EOF
@@ -250,16 +282,15 @@ run_bulwark() { # target log-level-or-empty [snippet]
   local config=$WORK/$target.yaml logfile=$WORK/$target.log
   write_bulwark_config "$config" "$snippet"
   log "starting Bulwark ($target) on $LOOPBACK:$BULWARK_PORT"
-  if [[ -n "$level" ]]; then
-    Logging__LogLevel__Default=$level pinned "$SERVER_CPUS" dotnet "$BULWARK_DLL" serve --config "$config" > "$logfile" 2>&1 &
-  else
-    pinned "$SERVER_CPUS" dotnet "$BULWARK_DLL" serve --config "$config" > "$logfile" 2>&1 &
-  fi
-  local pid=$!; PIDS+=("$pid")
+  local env=()
+  [[ -z "$level" ]] || env+=("Logging__LogLevel__Default=$level")
+  if [[ -n "$BULWARK_ENV" ]]; then read -ra extra <<< "$BULWARK_ENV"; env+=("${extra[@]}"); fi
+  server_command env "${env[@]}" dotnet "$BULWARK_DLL" serve --config "$config"
+  "${SERVER_CMD[@]}" > "$logfile" 2>&1 &
+  local pid=$!; PIDS+=("$pid"); GATEWAY_PID=$pid
   wait_for_http "http://$LOOPBACK:$BULWARK_ADMIN_PORT/healthz" "Bulwark ($target)" "$logfile" "$pid"
-  measure "$target" plain "$BULWARK_URL" "Authorization: Bearer sk-client-key-that-bulwark-removes"
-  measure "$target" stream "$BULWARK_URL" "Authorization: Bearer sk-client-key-that-bulwark-removes"
-  stop_process "$pid"
+  measure_all "$target" "$BULWARK_URL" "Authorization: Bearer sk-client-key-that-bulwark-removes"
+  stop_process "$pid"; GATEWAY_PID=
   # How many per-request log lines the gateway wrote: proves whether the log level took effect.
   printf '{"target":"%s","request_log_lines":%d,"log_bytes":%d}\n' "$target" \
     "$(grep -c '"EventId":10' "$logfile" || true)" "$(stat -c %s "$logfile")" >> "$WORK/logs.jsonl"
@@ -274,15 +305,13 @@ fi
 if [[ $PORTKEY == 1 ]]; then
   log "starting Portkey $PORTKEY_VERSION on $LOOPBACK:$PORTKEY_PORT"
   # NODE_ENV=production and --headless: no UI and no log capture for it, as Portkey is deployed.
-  PORTKEY_CMD=(node --require "$HERE/portkey-preload.cjs" "$PORTKEY_JS" --port="$PORTKEY_PORT" --headless)
-  [[ -z "$SERVER_CPUS" ]] || PORTKEY_CMD=(taskset -c "$SERVER_CPUS" "${PORTKEY_CMD[@]}")
-  (cd "$WORK" && NODE_ENV=production exec "${PORTKEY_CMD[@]}") > "$WORK/portkey.log" 2>&1 &
-  PORTKEY_PID=$!; PIDS+=("$PORTKEY_PID")
+  server_command env NODE_ENV=production node --require "$HERE/portkey-preload.cjs" "$PORTKEY_JS" --port="$PORTKEY_PORT" --headless
+  (cd "$WORK" && exec "${SERVER_CMD[@]}") > "$WORK/portkey.log" 2>&1 &
+  PORTKEY_PID=$!; PIDS+=("$PORTKEY_PID"); GATEWAY_PID=$PORTKEY_PID
   wait_for_http "http://$LOOPBACK:$PORTKEY_PORT/" "Portkey" "$WORK/portkey.log" "$PORTKEY_PID"
   PORTKEY_HEADERS="x-portkey-provider: openai|x-portkey-custom-host: http://$LOOPBACK:$UPSTREAM_PORT/v1|Authorization: Bearer sk-bench-portkey"
-  measure portkey plain "http://$LOOPBACK:$PORTKEY_PORT/v1/chat/completions" "$PORTKEY_HEADERS"
-  measure portkey stream "http://$LOOPBACK:$PORTKEY_PORT/v1/chat/completions" "$PORTKEY_HEADERS"
-  stop_process "$PORTKEY_PID"
+  measure_all portkey "http://$LOOPBACK:$PORTKEY_PORT/v1/chat/completions" "$PORTKEY_HEADERS"
+  stop_process "$PORTKEY_PID"; GATEWAY_PID=
 fi
 stop_process "$UPSTREAM_PID"
 
@@ -291,7 +320,8 @@ stop_process "$UPSTREAM_PID"
 mkdir -p "$(dirname "$RESULTS")"
 python3 "$HERE/report.py" \
   --cases "$CASES" --logs "$WORK/logs.jsonl" --out "$RESULTS" \
-  --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --pin "$PIN" \
+  --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --latency-connections "$LATENCY_CONNECTIONS" \
+  --pin "$PIN" --bulwark-env "$BULWARK_ENV" \
   --stream-events "$STREAM_EVENTS" --portkey-version "$PORTKEY_VERSION" \
   --route-yaml "${ROUTE_YAML}" --note "$NOTE" --root "$ROOT" --load-at-start "$LOAD_AT_START"
 log "results written to $RESULTS"
