@@ -273,6 +273,9 @@ EOF
   if [[ -n "${2:-}" ]]; then
     echo "    # appended from $2" >> "$1"
     sed 's/^/    /' "$2" >> "$1"
+  else
+    # Patterns only: detectors are on by default in Bulwark, so the plain case turns them off explicitly.
+    echo "    detection: { enabled: false }" >> "$1"
   fi
 }
 
