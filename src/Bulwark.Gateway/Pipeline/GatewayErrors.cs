@@ -17,7 +17,8 @@ internal static class GatewayErrors
     public const string GatewayType = "gateway_error";
 
     public static async Task WriteAsync(
-        HttpContext context, Provider provider, int status, string type, string code, string message, string? param = null)
+        HttpContext context, Provider provider, int status, string type, string code, string message, string? param = null,
+        IReadOnlyList<string>? categories = null)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
         var response = context.Response;
@@ -45,6 +46,18 @@ internal static class GatewayErrors
             else
             {
                 json.WriteString("param", param);
+            }
+
+            if (categories is not null)
+            {
+                // What the intelligent guard found: sanitised labels, never text.
+                json.WriteStartArray("categories");
+                foreach (var category in categories)
+                {
+                    json.WriteStringValue(category);
+                }
+
+                json.WriteEndArray();
             }
 
             if (feature.Route is { } route)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Credentials;
 using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Guard;
 using Bulwark.Gateway.Inspection;
 using Bulwark.Gateway.Routing;
 using Microsoft.AspNetCore.Http;
@@ -18,14 +19,14 @@ namespace Bulwark.Gateway.Pipeline;
 /// <item>Give the request an id (echoed in <c>x-request-id</c>) and take the config snapshot it will finish on.</item>
 /// <item>Resolve the route from the Host (or absolute-form target) and path. No route: pass through or refuse.</item>
 /// <item>Read and parse the body, bounded by the route's <c>max_body_bytes</c>; refuse what cannot be inspected.</item>
-/// <item>Inspect every text the request carries to the model: the operator's patterns.</item>
+/// <item>Inspect every text the request carries to the model: the operator's patterns, then the intelligent guard (awaited here, or in parallel with step 6 and before step 7).</item>
 /// <item>Rewrite: drop the client's credentials and inject the route's key.</item>
 /// <item>Forward over the pooled upstream connection; on 401/429/5xx retry once on the next key.</item>
 /// <item>Relay the response, streaming event by event.</item>
 /// <item>Record the outcome: one structured log line with ids, decision, status and timings, never text.</item>
 /// </list>
 /// </summary>
-internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClientPool clients, TimeProvider time, ILogger<GatewayPipeline> logger)
+internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClientPool clients, IntelligentGuard guard, TimeProvider time, ILogger<GatewayPipeline> logger)
 {
     private static readonly JsonDocumentOptions JsonOptions = new()
     {
@@ -68,6 +69,8 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
         var request = context.Request;
         PooledBody? body = null;
         JsonDocument? document = null;
+        List<InspectedText>? texts = null;
+        Task<GuardOutcome>? pendingGuard = null;
         try
         {
             // 3. Read and parse the body. A request with a body is inspected or refused; never forwarded blind.
@@ -92,7 +95,7 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
                 feature.RequestBytes = body.Length;
                 if (body.Length > 0)
                 {
-                    var verdict = Inspect(body, match, route, feature, out document);
+                    var verdict = Inspect(body, match, route, feature, out document, out texts);
                     if (verdict is { } refusal)
                     {
                         await RefuseAsync(context, route, refusal.Status, refusal.Type, refusal.Code, refusal.Message, refusal.Param).ConfigureAwait(false);
@@ -101,8 +104,23 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
                 }
             }
 
+            // 4c. Inspect: the intelligent guard (Guard/, docs/guard.md). Reached only when no earlier stage refused.
+            // Sequential: wait for the verdict here. Parallel: it is awaited after the upstream answers, before a byte is relayed.
+            if (route.Guard is { } guardConfig && texts is not null)
+            {
+                var judging = guard.JudgeAsync(context, route, guardConfig, texts);
+                if (guardConfig.Parallel && !judging.IsCompleted)
+                {
+                    pendingGuard = judging;
+                }
+                else if (await IntelligentGuard.RefuseIfBlockedAsync(context, route, judging).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+
             // 5-7. Rewrite, forward, relay.
-            await ForwardAsync(context, match, body, feature).ConfigureAwait(false);
+            await ForwardAsync(context, match, body, feature, pendingGuard).ConfigureAwait(false);
         }
         finally
         {
@@ -112,9 +130,10 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
     }
 
     /// <summary>Steps 3 and 4: parse, extract the texts, run the rules. Returns a refusal, or null to go on.</summary>
-    private Refusal? Inspect(PooledBody body, RouteMatch match, RouteConfig route, GatewayRequestFeature feature, out JsonDocument? document)
+    private Refusal? Inspect(PooledBody body, RouteMatch match, RouteConfig route, GatewayRequestFeature feature, out JsonDocument? document, out List<InspectedText>? inspected)
     {
         document = null;
+        inspected = null;
         try
         {
             document = JsonDocument.Parse(body.Memory, JsonOptions);
@@ -154,6 +173,7 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
                 : Refusal.BadRequest("malformed_request", "A field the model reads has a type this route cannot inspect", extracted.Path);
         }
 
+        inspected = texts;
         feature.TextCount = texts.Count;
         foreach (var text in texts)
         {
@@ -183,13 +203,18 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
         return null;
     }
 
-    private async Task ForwardAsync(HttpContext context, RouteMatch match, PooledBody? body, GatewayRequestFeature feature)
+    private async Task ForwardAsync(HttpContext context, RouteMatch match, PooledBody? body, GatewayRequestFeature feature, Task<GuardOutcome>? pendingGuard)
     {
         var route = match.Route;
         var client = clients.Get(route.Upstream, route.UpstreamCaFile);
         var target = BuildTarget(route.Upstream, match.ForwardPath, context.Request.QueryString);
         var aborted = context.RequestAborted;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var parallelGuard = pendingGuard;
+        if (parallelGuard is not null)
+        {
+            IntelligentGuard.CancelOnBlock(parallelGuard, timeout); // a denial cancels the upstream call it no longer needs
+        }
 
         HttpResponseMessage? response = null;
         KeyLease? key = null;
@@ -214,6 +239,14 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
                 var started = time.GetTimestamp();
                 var sent = await HttpForwarder.SendAsync(client, upstreamRequest, timeout, route.Timeout, aborted).ConfigureAwait(false);
                 feature.UpstreamLatency = time.GetElapsedTime(started);
+
+                // 4c (parallel guard). Nothing has been relayed yet: hold the response until the verdict; a block discards it.
+                if (parallelGuard is not null && await IntelligentGuard.RefuseIfBlockedAsync(context, route, parallelGuard).ConfigureAwait(false))
+                {
+                    sent.Response?.Dispose();
+                    return;
+                }
+
                 if (sent.Error != ForwarderError.None)
                 {
                     await HandleForwarderErrorAsync(context, route, feature, sent.Error, sent.Exception).ConfigureAwait(false);

@@ -44,4 +44,7 @@ internal sealed class GatewayRequestFeature(string requestId, long startTimestam
     public int UpstreamStatus { get; set; }
 
     public TimeSpan UpstreamLatency { get; set; }
+
+    /// <summary>The intelligent guard's outcome (Guard/), or null when the route has no guard or it did not run.</summary>
+    public Guard.GuardOutcome? Guard { get; set; }
 }
