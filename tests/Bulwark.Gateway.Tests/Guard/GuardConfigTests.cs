@@ -106,3 +106,19 @@ public sealed class GuardConfigTests
     public void MissingEndpoint_NamesTheFields() =>
         Load("      model: m").Describe().ShouldContain("routes[0].intelligent_guard: needs url");
 }
+
+public sealed class GuardExampleTests
+{
+    [Fact]
+    public void ExamplesGuardYaml_Loads()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "examples", "guard.yaml");
+        var yaml = File.ReadAllText(path).Replace("${OPENAI_API_KEY}", "sk-example", StringComparison.Ordinal);
+
+        var result = ConfigLoader.Load(yaml, path, TimeProvider.System);
+
+        result.Succeeded.ShouldBeTrue(result.Describe());
+        result.Config!.Routes.Count(r => r.Guard is not null).ShouldBe(2);
+        result.Config.Routes[1].Guard!.Endpoint.ShouldBe(new Uri("http://ollama.internal:11434/v1/chat/completions"));
+    }
+}
