@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Text.RegularExpressions;
 using Bulwark.Gateway.Credentials;
+using Bulwark.Gateway.Guard;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -346,44 +347,9 @@ internal static class ConfigLoader
         return compiled.ToImmutable();
     }
 
-    private static GuardConfig? ValidateGuard(RawGuard raw, string at, TimeProvider time, Errors errors)
-    {
-        Uri? endpoint = null;
-        if (!string.IsNullOrWhiteSpace(raw.Url))
-        {
-            if (!Uri.TryCreate(raw.Url, UriKind.Absolute, out endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
-            {
-                errors.Add($"{at}.url", $"'{raw.Url}' is not an http(s) URL");
-            }
-        }
-        else if (!string.IsNullOrWhiteSpace(raw.Host))
-        {
-            // The LLMProxy plug-in's fields: host, port, path.
-            var port = raw.Port ?? 443;
-            var scheme = port == 443 ? "https" : "http";
-            var path = string.IsNullOrWhiteSpace(raw.Path) ? "/v1/chat/completions" : "/" + raw.Path.Trim().TrimStart('/');
-            if (!Uri.TryCreate($"{scheme}://{raw.Host.Trim()}:{port}{path}", UriKind.Absolute, out endpoint))
-            {
-                errors.Add(at, $"host '{raw.Host}', port {port} and path '{raw.Path}' do not make a URL");
-            }
-        }
-        else
-        {
-            errors.Add(at, "needs url, or host (with optional port and path)");
-        }
-
-        SecretReference? key = null;
-        if (raw.ApiKey is not null)
-        {
-            key = SecretReference.Parse(raw.ApiKey, time, out var error);
-            if (key is null)
-            {
-                errors.Add($"{at}.api_key", error!);
-            }
-        }
-
-        return endpoint is null ? null : new GuardConfig(endpoint, raw.Model, key);
-    }
+    // The intelligent guard validates its own block (Guard/GuardConfigValidator.cs).
+    private static GuardConfig? ValidateGuard(RawGuard raw, string at, TimeProvider time, Errors errors) =>
+        GuardConfigValidator.Validate(raw, at, time, errors.Add);
 
     private static IPEndPoint? ParseEndpoint(string text, string at, Errors errors)
     {

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Text.RegularExpressions;
 using Bulwark.Gateway.Credentials;
+using Bulwark.Gateway.Guard;
 
 namespace Bulwark.Gateway.Configuration;
 
@@ -59,9 +60,6 @@ internal sealed record RouteConfig(
 /// <summary>An operator pattern, compiled to run in linear time where .NET can, with a match timeout where it cannot.</summary>
 /// <param name="Id">Stable rule id used in denials and logs, e.g. <c>deny_patterns[2]</c>; never the pattern text.</param>
 internal sealed record CompiledPattern(string Id, Regex Regex, bool Linear);
-
-/// <summary>The seed plug-in's intelligent guard endpoint, as configured.</summary>
-internal sealed record GuardConfig(Uri Endpoint, string? Model, SecretReference? ApiKey);
 
 /// <summary>Which chat roles are inspected. Empty means all roles.</summary>
 internal sealed record RoleFilter(ImmutableHashSet<string> Roles)

@@ -45,7 +45,7 @@ internal sealed class RawRoute
     public long? MaxBodyBytes { get; set; }
     public int? TimeoutMs { get; set; }
 
-    // The plug-in's private guard LLM. Accepted and validated now; judged by the guard feature.
+    // The plug-in's private guard LLM, judged by Guard/IntelligentGuard (docs/guard.md).
     public RawGuard? IntelligentGuard { get; set; }
 
     // Built-in and custom detectors, and what to do with what they find.
@@ -91,10 +91,33 @@ internal sealed class RawCustomEntity
 
 internal sealed class RawGuard
 {
+    // The LLMProxy plug-in's fields, verbatim.
     public string? ApiKey { get; set; }
     public string? Host { get; set; }
     public string? Model { get; set; }
     public string? Path { get; set; }
     public int? Port { get; set; }
     public string? Url { get; set; }
+
+    // Bulwark's guard (Guard/, docs/guard.md).
+    public string? Prompt { get; set; }
+    public int? TimeoutMs { get; set; }
+    public string? OnError { get; set; }
+    public string? Mode { get; set; }
+    public List<string>? Roles { get; set; }
+    public List<string>? Directions { get; set; }
+    public bool? JsonMode { get; set; }
+    public int? MaxChars { get; set; }
+    public int? CacheSize { get; set; }
+    public int? CacheTtlSeconds { get; set; }
+    public int? MaxConcurrency { get; set; }
+    public int? QueueTimeoutMs { get; set; }
+    public RawGuardBreaker? CircuitBreaker { get; set; }
+    public bool? Parallel { get; set; }
+}
+
+internal sealed class RawGuardBreaker
+{
+    public int? FailureThreshold { get; set; }
+    public int? BreakMs { get; set; }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Bulwark.Gateway.Admin;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Guard;
 using Bulwark.Gateway.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -139,6 +140,8 @@ public static class GatewayHost
         services.TryAddSingleton(time);
         services.TryAddSingleton(sp => new ConfigManager(configPath, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigManager>>()));
         services.TryAddSingleton<UpstreamClientPool>();
+        services.TryAddSingleton<GuardClient>();
+        services.TryAddSingleton<IntelligentGuard>();
         services.TryAddSingleton<GatewayPipeline>();
         return services;
     }

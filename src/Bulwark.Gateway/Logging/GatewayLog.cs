@@ -33,4 +33,19 @@ internal static partial class GatewayLog
 
     [LoggerMessage(13, LogLevel.Warning, "Request {RequestId} route={Route}: pattern {Rule} timed out; request refused")]
     public static partial void PatternTimedOut(ILogger logger, string requestId, string route, string rule);
+
+    // 30-39: the intelligent guard (Guard/). Labels, error kinds and timings only; never the judged text or the judge's answer.
+    [LoggerMessage(30, LogLevel.Information, "Guard verdict for request {RequestId} route={Route} result={GuardResult} categories={GuardCategories} error={GuardError} cache_hit={GuardCacheHit} mode={GuardMode} blocked={GuardBlocked} judged_chars={JudgedChars} latency_ms={GuardLatencyMs:F2}")]
+    public static partial void GuardVerdict(
+        ILogger logger, string requestId, string route, string guardResult, string guardCategories, string guardError, bool guardCacheHit,
+        string guardMode, bool guardBlocked, long judgedChars, double guardLatencyMs);
+
+    [LoggerMessage(31, LogLevel.Warning, "Guard call for request {RequestId} route={Route} failed: {GuardError} (judge status {JudgeStatus})")]
+    public static partial void GuardCallFailed(ILogger logger, string requestId, string route, string guardError, int judgeStatus);
+
+    [LoggerMessage(32, LogLevel.Warning, "Guard circuit breaker of route {Route} opened: the judge is not called for {BreakMs} ms and on_error applies")]
+    public static partial void GuardBreakerOpened(ILogger logger, string route, double breakMs);
+
+    [LoggerMessage(33, LogLevel.Information, "Guard circuit breaker of route {Route} closed: the judge answered again")]
+    public static partial void GuardBreakerClosed(ILogger logger, string route);
 }

@@ -18,14 +18,14 @@ internal static class GatewayErrors
 
     public static async Task WriteAsync(
         HttpContext context, Provider provider, int status, string type, string code, string message, string? param = null,
-        IReadOnlyList<string>? entities = null)
+        IReadOnlyList<string>? entities = null, IReadOnlyList<string>? categories = null)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
         var response = context.Response;
         response.StatusCode = status;
         response.ContentType = "application/json";
         response.Headers.CacheControl = "no-store";
-        var body = Build(feature, provider, status, type, code, message, param, entities);
+        var body = Build(feature, provider, status, type, code, message, param, entities, categories);
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
@@ -33,7 +33,7 @@ internal static class GatewayErrors
     /// <summary>The error body as UTF-8 JSON, also used as the final event of a blocked stream.</summary>
     public static byte[] Build(
         GatewayRequestFeature feature, Provider provider, int status, string type, string code, string message, string? param = null,
-        IReadOnlyList<string>? entities = null)
+        IReadOnlyList<string>? entities = null, IReadOnlyList<string>? categories = null)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer))
@@ -63,6 +63,18 @@ internal static class GatewayErrors
                 foreach (var entity in entities)
                 {
                     json.WriteStringValue(entity);
+                }
+
+                json.WriteEndArray();
+            }
+
+            if (categories is not null)
+            {
+                // What the intelligent guard found: sanitised labels, never text.
+                json.WriteStartArray("categories");
+                foreach (var category in categories)
+                {
+                    json.WriteStringValue(category);
                 }
 
                 json.WriteEndArray();

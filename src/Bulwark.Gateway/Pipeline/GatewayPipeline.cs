@@ -3,6 +3,7 @@ using System.Text.Json;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Credentials;
 using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Guard;
 using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Inspection;
 using Bulwark.Gateway.Routing;
@@ -20,7 +21,8 @@ namespace Bulwark.Gateway.Pipeline;
 /// <item>Give the request an id (echoed in <c>x-request-id</c>) and take the config snapshot it will finish on.</item>
 /// <item>Resolve the route from the Host (or absolute-form target) and path. No route: pass through or refuse.</item>
 /// <item>Read and parse the body, bounded by the route's <c>max_body_bytes</c>; refuse what cannot be inspected.</item>
-/// <item>Inspect every text the request carries to the model: the operator's patterns, then the detectors.</item>
+/// <item>Inspect every text the request carries to the model: the operator's patterns, the detectors, then the
+/// intelligent guard (awaited here, or in parallel with step 6 and before step 7).</item>
 /// <item>Rewrite: redact what the policy says to, drop the client's credentials and inject the route's key.</item>
 /// <item>Forward over the pooled upstream connection; on 401/429/5xx retry once on the next key.</item>
 /// <item>Inspect the response as it is relayed: redact or block by the response rules, restore pseudonyms;
@@ -29,7 +31,7 @@ namespace Bulwark.Gateway.Pipeline;
 /// </list>
 /// </summary>
 internal sealed class GatewayPipeline(
-    ConfigManager configManager, UpstreamClientPool clients, GatewayListeners listeners, TimeProvider time, ILogger<GatewayPipeline> logger)
+    ConfigManager configManager, UpstreamClientPool clients, IntelligentGuard guard, GatewayListeners listeners, TimeProvider time, ILogger<GatewayPipeline> logger)
 {
     private static readonly JsonDocumentOptions JsonOptions = new()
     {
@@ -83,6 +85,8 @@ internal sealed class GatewayPipeline(
         PooledBody? body = null;
         JsonDocument? document = null;
         byte[]? rewritten = null;
+        List<InspectedText>? texts = null;
+        Task<GuardOutcome>? pendingGuard = null;
         try
         {
             // 3. Read and parse the body. A request with a body is inspected or refused; never forwarded blind.
@@ -107,7 +111,7 @@ internal sealed class GatewayPipeline(
                 feature.RequestBytes = body.Length;
                 if (body.Length > 0)
                 {
-                    var verdict = Inspect(body, match, route, feature, out document, out rewritten);
+                    var verdict = Inspect(body, match, route, feature, out document, out rewritten, out texts);
                     if (verdict is { } refusal)
                     {
                         await RefuseAsync(context, route, refusal.Status, refusal.Type, refusal.Code, refusal.Message, refusal.Param, refusal.Entities).ConfigureAwait(false);
@@ -116,9 +120,24 @@ internal sealed class GatewayPipeline(
                 }
             }
 
+            // 4c. Inspect: the intelligent guard (Guard/, docs/guard.md). Reached only when no earlier stage refused.
+            // Sequential: wait for the verdict here. Parallel: it is awaited after the upstream answers, before a byte is relayed.
+            if (route.Guard is { } guardConfig && texts is not null)
+            {
+                var judging = guard.JudgeAsync(context, route, guardConfig, texts);
+                if (guardConfig.Parallel && !judging.IsCompleted)
+                {
+                    pendingGuard = judging;
+                }
+                else if (await IntelligentGuard.RefuseIfBlockedAsync(context, route, judging).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+
             // 5-7. Rewrite, forward, relay.
             ReadOnlyMemory<byte>? forwardBody = rewritten ?? body?.Memory;
-            await ForwardAsync(context, match, forwardBody, feature).ConfigureAwait(false);
+            await ForwardAsync(context, match, forwardBody, feature, pendingGuard).ConfigureAwait(false);
         }
         finally
         {
@@ -128,10 +147,13 @@ internal sealed class GatewayPipeline(
     }
 
     /// <summary>Steps 3 and 4: parse, extract the texts, run the rules. Returns a refusal, or null to go on.</summary>
-    private Refusal? Inspect(PooledBody body, RouteMatch match, RouteConfig route, GatewayRequestFeature feature, out JsonDocument? document, out byte[]? rewritten)
+    private Refusal? Inspect(
+        PooledBody body, RouteMatch match, RouteConfig route, GatewayRequestFeature feature, out JsonDocument? document, out byte[]? rewritten,
+        out List<InspectedText>? inspected)
     {
         document = null;
         rewritten = null;
+        inspected = null;
         try
         {
             document = JsonDocument.Parse(body.Memory, JsonOptions);
@@ -171,6 +193,7 @@ internal sealed class GatewayPipeline(
                 : Refusal.BadRequest("malformed_request", "A field the model reads has a type this route cannot inspect", extracted.Path);
         }
 
+        inspected = texts;
         feature.TextCount = texts.Count;
         foreach (var text in texts)
         {
@@ -222,13 +245,18 @@ internal sealed class GatewayPipeline(
         return null;
     }
 
-    private async Task ForwardAsync(HttpContext context, RouteMatch match, ReadOnlyMemory<byte>? body, GatewayRequestFeature feature)
+    private async Task ForwardAsync(HttpContext context, RouteMatch match, ReadOnlyMemory<byte>? body, GatewayRequestFeature feature, Task<GuardOutcome>? pendingGuard)
     {
         var route = match.Route;
         var client = clients.Get(route.Upstream, route.UpstreamCaFile);
         var target = BuildTarget(route.Upstream, match.ForwardPath, context.Request.QueryString);
         var aborted = context.RequestAborted;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var parallelGuard = pendingGuard;
+        if (parallelGuard is not null)
+        {
+            IntelligentGuard.CancelOnBlock(parallelGuard, timeout); // a denial cancels the upstream call it no longer needs
+        }
 
         HttpResponseMessage? response = null;
         KeyLease? key = null;
@@ -253,6 +281,14 @@ internal sealed class GatewayPipeline(
                 var started = time.GetTimestamp();
                 var sent = await HttpForwarder.SendAsync(client, upstreamRequest, timeout, route.Timeout, aborted).ConfigureAwait(false);
                 feature.UpstreamLatency = time.GetElapsedTime(started);
+
+                // 4c (parallel guard). Nothing has been relayed yet: hold the response until the verdict; a block discards it.
+                if (parallelGuard is not null && await IntelligentGuard.RefuseIfBlockedAsync(context, route, parallelGuard).ConfigureAwait(false))
+                {
+                    sent.Response?.Dispose();
+                    return;
+                }
+
                 if (sent.Error != ForwarderError.None)
                 {
                     await HandleForwarderErrorAsync(context, route, feature, sent.Error, sent.Exception).ConfigureAwait(false);

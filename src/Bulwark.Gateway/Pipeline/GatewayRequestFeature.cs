@@ -99,4 +99,7 @@ internal sealed class GatewayRequestFeature(string requestId, long startTimestam
         var entities = Entities;
         return entities.Count == 0 ? "-" : string.Join(',', entities.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}:{e.Value}"));
     }
+
+    /// <summary>The intelligent guard's outcome (Guard/), or null when the route has no guard or it did not run.</summary>
+    public Guard.GuardOutcome? Guard { get; set; }
 }
