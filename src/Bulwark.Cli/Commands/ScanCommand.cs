@@ -74,8 +74,6 @@ internal sealed class ScanCommand : Command
         : base("scan", "Scan text, files, directories or JSONL records for credentials, personal data and prompt injection.")
     {
         _openStdin = openStdin;
-        _format.AcceptOnlyFromAmong("text", "json", "jsonl", "sarif");
-        _failOn.AcceptOnlyFromAmong("any", "none");
         Arguments.Add(_paths);
         Options.Add(_format);
         Options.Add(_jsonl);
@@ -96,7 +94,22 @@ internal sealed class ScanCommand : Command
         var diagnostics = parse.InvocationConfiguration.Error;
         var engine = new DetectionEngine(DefaultDetectors.Create());
 
-        // 1. Settle the settings; a bad option is an error before anything is read.
+        // 1. Settle the settings; a bad option is an error (exit 2) before anything is read. Values are checked here
+        //    rather than by the parser, whose errors exit 1, the code CI reads as "findings".
+        var format = parse.GetValue(_format);
+        if (format is not ("text" or "json" or "jsonl" or "sarif"))
+        {
+            diagnostics.WriteLine($"bulwark: --format {format}: expected text, json, jsonl or sarif");
+            return ExitCodes.Error;
+        }
+
+        var failOn = parse.GetValue(_failOn);
+        if (failOn is not ("any" or "none"))
+        {
+            diagnostics.WriteLine($"bulwark: --fail-on {failOn}: expected any or none");
+            return ExitCodes.Error;
+        }
+
         var known = engine.Detectors.SelectMany(d => d.Entities).Distinct(StringComparer.Ordinal).ToList();
         var minScore = parse.GetValue(_minScore);
         if (minScore is < 0 or > 1 || double.IsNaN(minScore))
@@ -122,7 +135,7 @@ internal sealed class ScanCommand : Command
         var field = parse.GetValue(_field) ?? "text";
         var settings = new ScanSettings(minScore, entities, field, parse.GetValue(_jsonl), parse.GetValue(_maxFileBytes));
         var version = Version();
-        IScanReport report = parse.GetValue(_format) switch
+        IScanReport report = format switch
         {
             "json" => new JsonReport(output, version),
             "jsonl" => new JsonlReport(output),
@@ -171,7 +184,7 @@ internal sealed class ScanCommand : Command
             return ExitCodes.Error;
         }
 
-        return totals.Findings > 0 && parse.GetValue(_failOn) != "none" ? ExitCodes.Findings : ExitCodes.Ok;
+        return totals.Findings > 0 && failOn == "any" ? ExitCodes.Findings : ExitCodes.Ok;
     }
 
     private static StreamReader OpenFile(string path) =>
