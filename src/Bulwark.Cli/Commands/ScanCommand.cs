@@ -90,7 +90,12 @@ internal sealed class ScanCommand : Command
 
     private int Run(ParseResult parse, CancellationToken cancellationToken)
     {
+        // Console.Out flushes on every line; a million-record JSONL report wants a buffered writer on the real stdout.
         var output = parse.InvocationConfiguration.Output;
+        using var buffered = ReferenceEquals(output, Console.Out)
+            ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16)
+            : null;
+        output = buffered ?? output;
         var diagnostics = parse.InvocationConfiguration.Error;
         var engine = new DetectionEngine(DefaultDetectors.Create());
 
