@@ -44,7 +44,9 @@ internal sealed class ConfigManager : IDisposable
         if (_path is not null)
         {
             var directory = Path.GetDirectoryName(_path)!;
-            _watcher = new FileSystemWatcher(directory)
+            // Only the config file's own name: watching the whole folder made every write to a file beside it (the
+            // gateway's own log, say) re-read the config. The poll catches Kubernetes' ..data symlink swaps.
+            _watcher = new FileSystemWatcher(directory, Path.GetFileName(_path))
             {
                 NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
                 IncludeSubdirectories = false,
@@ -109,9 +111,21 @@ internal sealed class ConfigManager : IDisposable
 
     private void OnFileEvent(object sender, FileSystemEventArgs e)
     {
-        // Editors write through temporary files and renames; let the writes settle, then compare content.
-        _ = Task.Delay(DebounceDelay, _time).ContinueWith(_ => TryReload(), TaskScheduler.Default);
+        // Editors write through temporary files and renames; let the writes settle, then compare content. A burst of
+        // events schedules one reload.
+        if (Interlocked.Exchange(ref _reloadScheduled, 1) == 0)
+        {
+            _ = Task.Delay(DebounceDelay, _time).ContinueWith(
+                _ =>
+                {
+                    Volatile.Write(ref _reloadScheduled, 0);
+                    TryReload();
+                },
+                TaskScheduler.Default);
+        }
     }
+
+    private int _reloadScheduled;
 
     private static byte[]? HashFile(string path)
     {
