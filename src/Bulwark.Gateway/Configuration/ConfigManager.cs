@@ -127,8 +127,14 @@ internal sealed class ConfigManager : IDisposable
 
     private int _reloadScheduled;
 
-    private static byte[]? HashFile(string path)
+    /// <summary>How many times the config file has been read (start-up, watcher events, polls).</summary>
+    internal int FileReads => Volatile.Read(ref _fileReads);
+
+    private int _fileReads;
+
+    private byte[]? HashFile(string path)
     {
+        Interlocked.Increment(ref _fileReads);
         try
         {
             return SHA256.HashData(File.ReadAllBytes(path));
