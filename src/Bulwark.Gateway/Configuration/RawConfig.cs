@@ -11,6 +11,12 @@ internal sealed class RawConfig
     public string? UnknownHosts { get; set; }
     public long? MaxBodyBytes { get; set; }
     public List<RawRoute>? Routes { get; set; }
+
+    // Operations (RawOperationsConfig.cs): storage, audit trail, consumers.
+    public RawStorage? Storage { get; set; }
+    public RawAudit? Audit { get; set; }
+    public RawConsumers? Consumers { get; set; }
+    public string? AdminToken { get; set; }
 }
 
 internal sealed class RawRoute
@@ -38,6 +44,9 @@ internal sealed class RawRoute
 
     // The plug-in's private guard LLM. Accepted and validated now; judged by the guard feature.
     public RawGuard? IntelligentGuard { get; set; }
+
+    // Requests and tokens per minute, token budgets per day and month, shared by every consumer of the route.
+    public RawLimits? Limits { get; set; }
 }
 
 internal sealed class RawGuard

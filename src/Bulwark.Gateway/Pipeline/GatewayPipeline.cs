@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Bulwark.Gateway.Audit;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Consumers;
 using Bulwark.Gateway.Credentials;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Inspection;
+using Bulwark.Gateway.Limits;
 using Bulwark.Gateway.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -16,16 +19,20 @@ namespace Bulwark.Gateway.Pipeline;
 /// The request path. Every request to the proxy listener runs these steps, in this order:
 /// <list type="number">
 /// <item>Give the request an id (echoed in <c>x-request-id</c>) and take the config snapshot it will finish on.</item>
-/// <item>Resolve the route from the Host (or absolute-form target) and path. No route: pass through or refuse.</item>
+/// <item>Resolve the route from the Host (or absolute-form target) and path; then authenticate the consumer (gateway
+/// key, trusted header or source network; the key is stripped). No route: pass through or refuse.</item>
 /// <item>Read and parse the body, bounded by the route's <c>max_body_bytes</c>; refuse what cannot be inspected.</item>
-/// <item>Inspect every text the request carries to the model: the operator's patterns.</item>
-/// <item>Rewrite: drop the client's credentials and inject the route's key.</item>
+/// <item>Inspect every text the request carries to the model: the operator's patterns. Then admit: the consumer's
+/// route and model allow-lists and the limit pre-check, which reserves the request's token estimate.</item>
+/// <item>Rewrite: drop the client's credentials and inject the route's key; ask a streamed chat completion for usage.</item>
 /// <item>Forward over the pooled upstream connection; on 401/429/5xx retry once on the next key.</item>
 /// <item>Relay the response, streaming event by event.</item>
-/// <item>Record the outcome: one structured log line with ids, decision, status and timings, never text.</item>
+/// <item>Record the outcome: settle the reservation with the upstream's usage, write one structured log line and
+/// queue one audit event, with ids, decision, status, tokens and timings, never text.</item>
 /// </list>
 /// </summary>
-internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClientPool clients, TimeProvider time, ILogger<GatewayPipeline> logger)
+internal sealed class GatewayPipeline(
+    ConfigManager configManager, UpstreamClientPool clients, AccessControl access, AuditRecorder audit, TimeProvider time, ILogger<GatewayPipeline> logger)
 {
     private static readonly JsonDocumentOptions JsonOptions = new()
     {
@@ -46,23 +53,32 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
             // 2. Resolve the route.
             var host = context.Request.Host;
             var match = RouteTable.Resolve(config, host.Host.ToLowerInvariant(), host.Port, context.Request.Path.Value ?? "/");
+            feature.Route = match?.Route;
+
+            // 2b. Authenticate: who is calling (Consumers/AccessControl).
+            if (!await access.AuthenticateAsync(context, config, feature).ConfigureAwait(false))
+            {
+                return;
+            }
+
             if (match is not { } routeMatch)
             {
                 await HandleUnknownHostAsync(context, config, feature).ConfigureAwait(false);
                 return;
             }
 
-            feature.Route = routeMatch.Route;
-            await HandleRouteAsync(context, routeMatch, feature).ConfigureAwait(false);
+            await HandleRouteAsync(context, config, routeMatch, feature).ConfigureAwait(false);
         }
         finally
         {
-            // 8. Record the outcome.
+            // 8. Record the outcome: settle limits, log, audit.
+            await access.SettleAsync(feature).ConfigureAwait(false);
             LogCompletion(context, feature);
+            audit.Record(context, feature);
         }
     }
 
-    private async Task HandleRouteAsync(HttpContext context, RouteMatch match, GatewayRequestFeature feature)
+    private async Task HandleRouteAsync(HttpContext context, GatewayConfig config, RouteMatch match, GatewayRequestFeature feature)
     {
         var route = match.Route;
         var request = context.Request;
@@ -101,8 +117,20 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
                 }
             }
 
-            // 5-7. Rewrite, forward, relay.
-            await ForwardAsync(context, match, body, feature).ConfigureAwait(false);
+            // 4b. Admit: allow-lists and the limit pre-check (Consumers/AccessControl).
+            if (!await access.AdmitAsync(context, config, route, feature, document?.RootElement).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            // 5-7. Rewrite, forward, relay. A streamed chat completion is asked to report usage (Limits/TokenEstimate).
+            var forwardBody = body?.Memory;
+            if (document is not null && feature.Shape == "openai.chat_completions" && TokenEstimate.RequestStreamUsage(document.RootElement) is { } withUsage)
+            {
+                forwardBody = withUsage;
+            }
+
+            await ForwardAsync(context, match, forwardBody, feature).ConfigureAwait(false);
         }
         finally
         {
@@ -183,7 +211,7 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
         return null;
     }
 
-    private async Task ForwardAsync(HttpContext context, RouteMatch match, PooledBody? body, GatewayRequestFeature feature)
+    private async Task ForwardAsync(HttpContext context, RouteMatch match, ReadOnlyMemory<byte>? body, GatewayRequestFeature feature)
     {
         var route = match.Route;
         var client = clients.Get(route.Upstream, route.UpstreamCaFile);
@@ -199,7 +227,7 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
             {
                 // 5. Rewrite: the client's credentials out, the route's key in.
                 key = route.Keys.Next();
-                var content = body is null ? null : new ReadOnlyMemoryContent(body.Memory);
+                var content = body is { } bytes ? new ReadOnlyMemoryContent(bytes) : null;
                 using var upstreamRequest = HttpForwarder.CreateRequest(context, target, content, stripCredentials: true, http2: true);
                 if (key is { } k)
                 {
@@ -241,7 +269,8 @@ internal sealed class GatewayPipeline(ConfigManager configManager, UpstreamClien
 
             // 7. Relay the response.
             HttpForwarder.CopyResponseHeaders(response, context.Response);
-            var copied = await HttpForwarder.CopyResponseBodyAsync(context, response, timeout, route.Timeout, aborted).ConfigureAwait(false);
+            feature.UsageTap = new UsageExtractor(); // read by AccessControl.SettleAsync
+            var copied = await HttpForwarder.CopyResponseBodyAsync(context, response, timeout, route.Timeout, aborted, feature.UsageTap).ConfigureAwait(false);
             if (copied != ForwarderError.None)
             {
                 feature.Decision = Decision.Error;

@@ -1,4 +1,6 @@
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Consumers;
+using Bulwark.Gateway.Limits;
 
 namespace Bulwark.Gateway.Pipeline;
 
@@ -44,4 +46,29 @@ internal sealed class GatewayRequestFeature(string requestId, long startTimestam
     public int UpstreamStatus { get; set; }
 
     public TimeSpan UpstreamLatency { get; set; }
+
+    // Consumers, limits and audit (Consumers/, Limits/, Audit/).
+
+    /// <summary>Who sent the request; null until step 2b has run.</summary>
+    public ConsumerIdentity? Consumer { get; set; }
+
+    /// <summary>The <c>model</c> the request asked for, when it named one.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Entity type to number of findings, filled by detection; audited as counts, never values.</summary>
+    public Dictionary<string, int> Entities { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The guard LLM's verdict (e.g. <c>safe</c>, <c>unsafe</c>), when it was asked.</summary>
+    public string? GuardVerdict { get; set; }
+
+    public TimeSpan? GuardLatency { get; set; }
+
+    /// <summary>What the limit pre-check reserved; settled after the response.</summary>
+    public LimitReservation? Reservation { get; set; }
+
+    /// <summary>Watches the relayed response for the upstream's usage.</summary>
+    public UsageExtractor? UsageTap { get; set; }
+
+    /// <summary>The tokens the upstream reported.</summary>
+    public TokenUsage? Usage { get; set; }
 }
