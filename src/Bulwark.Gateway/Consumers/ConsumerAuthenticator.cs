@@ -110,9 +110,9 @@ internal sealed class ConsumerAuthenticator(IGatewayStore store, TimeProvider ti
     private async ValueTask<Authentication> AuthenticateKeyAsync(string key, CancellationToken cancellationToken)
     {
         var hash = GatewayKeys.Hash(key);
-        var now = time.GetUtcNow();
+        var now = time.GetTimestamp(); // monotonic: a wall-clock jump neither freezes nor flushes the cache
         GatewayKeyRecord? record;
-        if (_cache.TryGetValue(hash, out var cached) && now - cached.At < CacheLifetime)
+        if (_cache.TryGetValue(hash, out var cached) && time.GetElapsedTime(cached.At, now) < CacheLifetime)
         {
             record = cached.Record;
         }
@@ -182,7 +182,7 @@ internal sealed class ConsumerAuthenticator(IGatewayStore store, TimeProvider ti
         return false;
     }
 
-    private readonly record struct CachedKey(GatewayKeyRecord? Record, DateTimeOffset At);
+    private readonly record struct CachedKey(GatewayKeyRecord? Record, long At);
 }
 
 internal static partial class ConsumerLog
