@@ -48,6 +48,15 @@ internal abstract class SqlGatewayStore : IGatewayStore
 
     private const string AuditColumns = "request_id, time_ms, consumer, route, model, decision, rules, entities, guard_verdict, guard_latency_ms, status, upstream_status, prompt_tokens, completion_tokens, total_tokens, gateway_latency_ms, upstream_latency_ms";
 
+    private const int AuditColumnCount = 17;
+
+    /// <summary>
+    /// Rows per audit INSERT. Over a network many rows per statement save round trips (64 rows: 1088 parameters,
+    /// well inside PostgreSQL's limit); in-process SQLite is fastest with one row per statement (Microsoft.Data.Sqlite
+    /// binds parameters by name, which grows quadratically with the parameter count).
+    /// </summary>
+    protected virtual int AuditRowsPerStatement => 64;
+
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     public abstract Task InitializeAsync(CancellationToken cancellationToken);
@@ -63,29 +72,44 @@ internal abstract class SqlGatewayStore : IGatewayStore
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO bulwark_audit ({AuditColumns}) VALUES (@request_id, @time_ms, @consumer, @route, @model, @decision, @rules, @entities, @guard_verdict, @guard_latency_ms, @status, @upstream_status, @prompt_tokens, @completion_tokens, @total_tokens, @gateway_latency_ms, @upstream_latency_ms) ON CONFLICT (request_id) DO NOTHING";
-        foreach (var e in events)
+        // Multi-row INSERTs: one round trip per AuditRowsPerStatement events instead of one per event.
+        for (var offset = 0; offset < events.Count; offset += AuditRowsPerStatement)
         {
-            command.Parameters.Clear();
-            Add(command, "request_id", e.RequestId);
-            Add(command, "time_ms", e.Time.ToUnixTimeMilliseconds());
-            Add(command, "consumer", e.Consumer);
-            Add(command, "route", e.Route);
-            Add(command, "model", e.Model);
-            Add(command, "decision", e.Decision);
-            Add(command, "rules", JsonSerializer.Serialize(e.Rules));
-            Add(command, "entities", JsonSerializer.Serialize(e.Entities));
-            Add(command, "guard_verdict", e.GuardVerdict);
-            Add(command, "guard_latency_ms", e.GuardLatencyMs);
-            Add(command, "status", e.Status);
-            Add(command, "upstream_status", e.UpstreamStatus);
-            Add(command, "prompt_tokens", e.PromptTokens);
-            Add(command, "completion_tokens", e.CompletionTokens);
-            Add(command, "total_tokens", e.TotalTokens);
-            Add(command, "gateway_latency_ms", e.GatewayLatencyMs);
-            Add(command, "upstream_latency_ms", e.UpstreamLatencyMs);
+            var rows = Math.Min(AuditRowsPerStatement, events.Count - offset);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var sql = new System.Text.StringBuilder($"INSERT INTO bulwark_audit ({AuditColumns}) VALUES ");
+            for (var r = 0; r < rows; r++)
+            {
+                var e = events[offset + r];
+                sql.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < AuditColumnCount; c++)
+                {
+                    sql.Append(c == 0 ? "@p" : ", @p").Append(r * AuditColumnCount + c);
+                }
+
+                sql.Append(')');
+                var p = r * AuditColumnCount;
+                Add(command, $"p{p}", e.RequestId);
+                Add(command, $"p{p + 1}", e.Time.ToUnixTimeMilliseconds());
+                Add(command, $"p{p + 2}", e.Consumer);
+                Add(command, $"p{p + 3}", e.Route);
+                Add(command, $"p{p + 4}", e.Model);
+                Add(command, $"p{p + 5}", e.Decision);
+                Add(command, $"p{p + 6}", JsonSerializer.Serialize(e.Rules));
+                Add(command, $"p{p + 7}", JsonSerializer.Serialize(e.Entities));
+                Add(command, $"p{p + 8}", e.GuardVerdict);
+                Add(command, $"p{p + 9}", e.GuardLatencyMs);
+                Add(command, $"p{p + 10}", e.Status);
+                Add(command, $"p{p + 11}", e.UpstreamStatus);
+                Add(command, $"p{p + 12}", e.PromptTokens);
+                Add(command, $"p{p + 13}", e.CompletionTokens);
+                Add(command, $"p{p + 14}", e.TotalTokens);
+                Add(command, $"p{p + 15}", e.GatewayLatencyMs);
+                Add(command, $"p{p + 16}", e.UpstreamLatencyMs);
+            }
+
+            command.CommandText = sql.Append(" ON CONFLICT (request_id) DO NOTHING").ToString();
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -20,6 +20,8 @@ internal sealed class SqliteGatewayStore(string path, TimeSpan busyTimeout) : Sq
 
     public string Path => path;
 
+    protected override int AuditRowsPerStatement => 1;
+
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
