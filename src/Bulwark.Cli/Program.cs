@@ -6,6 +6,8 @@ var root = new RootCommand("Bulwark: an LLM security gateway, and the LLM gates 
 {
     new ServeCommand(),
     new ScanCommand(),
+    new KeysCommand(),
+    new AuditCommand(),
 };
 
 var parse = root.Parse(args);

@@ -14,6 +14,13 @@ internal static class AdminEndpoints
     public static Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value;
+
+        // Keys and audit (OperationsApi.cs).
+        if (path is not null && path.StartsWith(OperationsApi.PathPrefix, StringComparison.Ordinal))
+        {
+            return OperationsApi.HandleAsync(context);
+        }
+
         if (!HttpMethods.IsGet(context.Request.Method))
         {
             context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;

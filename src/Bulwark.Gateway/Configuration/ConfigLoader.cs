@@ -25,7 +25,7 @@ public sealed class ConfigException(string message) : Exception(message);
 /// Reads a YAML config and validates it into a <see cref="GatewayConfig"/>. Validation gathers every problem into
 /// one report naming the file, the path inside it and the fix, so an operator fixes a bad config in one pass.
 /// </summary>
-internal static class ConfigLoader
+internal static partial class ConfigLoader
 {
     /// <summary>Name of the embedded config served when no --config is given.</summary>
     public const string EmbeddedDefaultSource = "embedded:default-config.yaml";
@@ -133,12 +133,32 @@ internal static class ConfigLoader
             routes.Add(route);
         }
 
+        // Operations blocks (ConfigLoader.Operations.cs).
+        var storage = ValidateStorage(raw.Storage, source, time, errors);
+        var audit = ValidateAudit(raw.Audit, source, storage, errors);
+        var consumers = ValidateConsumers(raw.Consumers, routes, errors);
+        SecretReference? adminToken = null;
+        if (raw.AdminToken is not null)
+        {
+            adminToken = SecretReference.Parse(raw.AdminToken, time, out var tokenError);
+            if (adminToken is null)
+            {
+                errors.Add("admin_token", tokenError!);
+            }
+        }
+
         if (errors.Count > 0 || listen is null || admin is null)
         {
             return null;
         }
 
-        return new GatewayConfig(source, listen, admin, unknownHosts, routes.ToImmutable());
+        return new GatewayConfig(source, listen, admin, unknownHosts, routes.ToImmutable())
+        {
+            Storage = storage,
+            Audit = audit,
+            Consumers = consumers,
+            AdminToken = adminToken is { IsAbsent: false } ? adminToken : null,
+        };
     }
 
     private static RouteConfig? ValidateRoute(RawRoute raw, int index, long defaultMaxBody, TimeProvider time, Errors errors)
@@ -241,6 +261,7 @@ internal static class ConfigLoader
 
         var guard = raw.IntelligentGuard is { } g ? ValidateGuard(g, $"{at}.intelligent_guard", time, errors) : null;
         var detection = DetectionConfigLoader.Validate(raw.Detection, $"{at}.detection", time, errors.Add);
+        var limits = ValidateLimits(raw.Limits, $"{at}.limits", errors);
 
         if (errors.Count > before || upstream is null)
         {
@@ -262,7 +283,10 @@ internal static class ConfigLoader
             maxBody,
             TimeSpan.FromMilliseconds(timeoutMs),
             guard,
-            detection);
+            detection)
+        {
+            Limits = limits,
+        };
     }
 
     private static Uri? ParseUpstream(RawRoute raw, ImmutableArray<HostPattern>.Builder hosts, string at, Errors errors)

@@ -20,6 +20,14 @@ internal sealed record GatewayConfig(
     public const long DefaultMaxBodyBytes = 10 * 1024 * 1024;
     public const int DefaultTimeoutMs = 300_000;
     public const int DefaultKeyCooldownSeconds = 30;
+
+    // Operations (OperationsConfig.cs). Storage changes take effect after a restart.
+    public StorageSettings Storage { get; init; } = new(StorageKind.Sqlite, Path.GetFullPath(StorageSettings.DefaultSqliteFile), null);
+    public AuditSettings Audit { get; init; } = new(true, AuditSettings.DefaultRetentionDays, Path.GetFullPath("data/spool"), AuditSettings.DefaultBatchSize, TimeSpan.FromMilliseconds(AuditSettings.DefaultFlushIntervalMs));
+    public ConsumerSettings Consumers { get; init; } = ConsumerSettings.Unconfigured;
+
+    /// <summary>When set, the admin API's /admin/ endpoints require it as a bearer token; when not, they answer loopback callers only.</summary>
+    public SecretReference? AdminToken { get; init; }
 }
 
 internal enum UnknownHostsPolicy
@@ -55,7 +63,11 @@ internal sealed record RouteConfig(
     long MaxBodyBytes,
     TimeSpan Timeout,
     GuardConfig? Guard,
-    RouteDetection? Detection);
+    RouteDetection? Detection)
+{
+    /// <summary>Limits shared by every consumer of this route; null for none.</summary>
+    public LimitSettings? Limits { get; init; }
+}
 
 /// <summary>An operator pattern, compiled to run in linear time where .NET can, with a match timeout where it cannot.</summary>
 /// <param name="Id">Stable rule id used in denials and logs, e.g. <c>deny_patterns[2]</c>; never the pattern text.</param>

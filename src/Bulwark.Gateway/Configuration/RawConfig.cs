@@ -20,6 +20,12 @@ internal sealed class RawConfig
     /// </summary>
     [YamlMember(Alias = "pluginConfig", ApplyNamingConventions = false)]
     public RawRoute? PluginConfig { get; set; }
+
+    // Operations (RawOperationsConfig.cs): storage, audit trail, consumers.
+    public RawStorage? Storage { get; set; }
+    public RawAudit? Audit { get; set; }
+    public RawConsumers? Consumers { get; set; }
+    public string? AdminToken { get; set; }
 }
 
 internal sealed class RawRoute
@@ -50,6 +56,9 @@ internal sealed class RawRoute
 
     // Built-in and custom detectors, and what to do with what they find.
     public RawDetection? Detection { get; set; }
+
+    // Requests and tokens per minute, token budgets per day and month, shared by every consumer of the route.
+    public RawLimits? Limits { get; set; }
 }
 
 internal sealed class RawDetection

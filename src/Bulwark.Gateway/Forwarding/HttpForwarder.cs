@@ -133,9 +133,12 @@ internal static class HttpForwarder
     /// <summary>
     /// Relays the upstream body to the client as it arrives. Event streams are flushed after every read, so each
     /// server-sent event reaches the client when the upstream sends it. Every read is bounded by the idle timeout.
+    /// <paramref name="observer"/>, when given, sees each chunk as read, unchanged, before it is written (the usage
+    /// tap: Limits/UsageExtractor). It only reads; anything that rewrites the body belongs elsewhere.
     /// </summary>
     public static async Task<ForwarderError> CopyResponseBodyAsync(
-        HttpContext context, HttpResponseMessage upstream, CancellationTokenSource linkedTimeout, TimeSpan idleTimeout, CancellationToken clientAborted)
+        HttpContext context, HttpResponseMessage upstream, CancellationTokenSource linkedTimeout, TimeSpan idleTimeout, CancellationToken clientAborted,
+        IResponseBodyObserver? observer = null)
     {
         var isEventStream = upstream.Content.Headers.ContentType?.MediaType?.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
         if (isEventStream)
@@ -143,6 +146,7 @@ internal static class HttpForwarder
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         }
 
+        observer?.OnStart(isEventStream);
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
@@ -173,6 +177,8 @@ internal static class HttpForwarder
                 {
                     return ForwarderError.None;
                 }
+
+                observer?.OnData(buffer.AsSpan(0, read));
 
                 try
                 {

@@ -1,9 +1,13 @@
 using System.Net;
 using Bulwark.Gateway.Admin;
+using Bulwark.Gateway.Audit;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Consumers;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Guard;
+using Bulwark.Gateway.Limits;
 using Bulwark.Gateway.Pipeline;
+using Bulwark.Gateway.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -143,6 +147,17 @@ public static class GatewayHost
         services.TryAddSingleton<GuardClient>();
         services.TryAddSingleton<IntelligentGuard>();
         services.TryAddSingleton<GatewayPipeline>();
+
+        // Consumers, limits and the audit trail, over the store the config names (chosen at start).
+        services.TryAddSingleton<IGatewayStore>(sp => GatewayStoreFactory.Create(sp.GetRequiredService<ConfigManager>().Current.Storage));
+        services.TryAddSingleton<IAuditSink>(sp => sp.GetRequiredService<IGatewayStore>());
+        services.TryAddSingleton(sp => new AuditWriter(
+            sp.GetRequiredService<IAuditSink>(), sp.GetRequiredService<ConfigManager>().Current.Audit, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AuditWriter>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
+        services.TryAddSingleton<AuditRecorder>();
+        services.TryAddSingleton<ConsumerAuthenticator>();
+        services.TryAddSingleton<LimitGate>();
+        services.TryAddSingleton<AccessControl>();
         return services;
     }
 }

@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Bulwark.Gateway.Audit;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Consumers;
 using Bulwark.Gateway.Credentials;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Guard;
 using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Inspection;
+using Bulwark.Gateway.Limits;
 using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Scanning;
 using Microsoft.AspNetCore.Http;
@@ -19,19 +22,30 @@ namespace Bulwark.Gateway.Pipeline;
 /// The request path. Every request to the proxy listener runs these steps, in this order:
 /// <list type="number">
 /// <item>Give the request an id (echoed in <c>x-request-id</c>) and take the config snapshot it will finish on.</item>
-/// <item>Resolve the route from the Host (or absolute-form target) and path. No route: pass through or refuse.</item>
+/// <item>Resolve the route from the Host (or absolute-form target) and path; then authenticate the consumer (gateway
+/// key, trusted header or source network; the key is stripped). No route: pass through or refuse.</item>
 /// <item>Read and parse the body, bounded by the route's <c>max_body_bytes</c>; refuse what cannot be inspected.</item>
-/// <item>Inspect every text the request carries to the model: the operator's patterns, the detectors, then the
-/// intelligent guard (awaited here, or in parallel with step 6 and before step 7).</item>
-/// <item>Rewrite: redact what the policy says to, drop the client's credentials and inject the route's key.</item>
+/// <item>Inspect every text the request carries to the model: the operator's patterns, the detectors; then admit
+/// (the consumer's route and model allow-lists and the limit pre-check, which reserves the request's token
+/// estimate); then the intelligent guard (awaited here, or in parallel with step 6 and before step 7).</item>
+/// <item>Rewrite: redact what the policy says to, drop the client's credentials and inject the route's key; ask a
+/// streamed chat completion for usage.</item>
 /// <item>Forward over the pooled upstream connection; on 401/429/5xx retry once on the next key.</item>
 /// <item>Inspect the response as it is relayed: redact or block by the response rules, restore pseudonyms;
 /// streams are processed event by event.</item>
-/// <item>Record the outcome: one structured log line with ids, decision, status and timings, never text.</item>
+/// <item>Record the outcome: settle the reservation with the upstream's usage, write one structured log line and
+/// queue one audit event, with ids, decision, status, tokens and timings, never text.</item>
 /// </list>
 /// </summary>
 internal sealed class GatewayPipeline(
-    ConfigManager configManager, UpstreamClientPool clients, IntelligentGuard guard, GatewayListeners listeners, TimeProvider time, ILogger<GatewayPipeline> logger)
+    ConfigManager configManager,
+    UpstreamClientPool clients,
+    IntelligentGuard guard,
+    AccessControl access,
+    AuditRecorder audit,
+    GatewayListeners listeners,
+    TimeProvider time,
+    ILogger<GatewayPipeline> logger)
 {
     private static readonly JsonDocumentOptions JsonOptions = new()
     {
@@ -62,23 +76,32 @@ internal sealed class GatewayPipeline(
             // 2. Resolve the route.
             var host = context.Request.Host;
             var match = RouteTable.Resolve(config, host.Host.ToLowerInvariant(), host.Port, context.Request.Path.Value ?? "/");
+            feature.Route = match?.Route;
+
+            // 2b. Authenticate: who is calling (Consumers/AccessControl).
+            if (!await access.AuthenticateAsync(context, config, feature).ConfigureAwait(false))
+            {
+                return;
+            }
+
             if (match is not { } routeMatch)
             {
                 await HandleUnknownHostAsync(context, config, feature).ConfigureAwait(false);
                 return;
             }
 
-            feature.Route = routeMatch.Route;
-            await HandleRouteAsync(context, routeMatch, feature).ConfigureAwait(false);
+            await HandleRouteAsync(context, config, routeMatch, feature).ConfigureAwait(false);
         }
         finally
         {
-            // 8. Record the outcome.
+            // 8. Record the outcome: settle limits, log, audit.
+            await access.SettleAsync(feature).ConfigureAwait(false);
             LogCompletion(context, feature);
+            audit.Record(context, feature);
         }
     }
 
-    private async Task HandleRouteAsync(HttpContext context, RouteMatch match, GatewayRequestFeature feature)
+    private async Task HandleRouteAsync(HttpContext context, GatewayConfig config, RouteMatch match, GatewayRequestFeature feature)
     {
         var route = match.Route;
         var request = context.Request;
@@ -120,6 +143,12 @@ internal sealed class GatewayPipeline(
                 }
             }
 
+            // 4b. Admit: allow-lists and the limit pre-check (Consumers/AccessControl).
+            if (!await access.AdmitAsync(context, config, route, feature, document?.RootElement).ConfigureAwait(false))
+            {
+                return;
+            }
+
             // 4c. Inspect: the intelligent guard (Guard/, docs/guard.md). Reached only when no earlier stage refused.
             // Sequential: wait for the verdict here. Parallel: it is awaited after the upstream answers, before a byte is relayed.
             if (route.Guard is { } guardConfig && texts is not null)
@@ -135,8 +164,18 @@ internal sealed class GatewayPipeline(
                 }
             }
 
-            // 5-7. Rewrite, forward, relay.
+            // 5-7. Rewrite, forward, relay. A streamed chat completion is asked to report usage (Limits/TokenEstimate),
+            // on top of any redaction already applied.
             ReadOnlyMemory<byte>? forwardBody = rewritten ?? body?.Memory;
+            if (document is not null && feature.Shape == "openai.chat_completions")
+            {
+                using var current = rewritten is null ? null : JsonDocument.Parse(rewritten);
+                if (TokenEstimate.RequestStreamUsage((current ?? document).RootElement) is { } withUsage)
+                {
+                    forwardBody = withUsage;
+                }
+            }
+
             await ForwardAsync(context, match, forwardBody, feature, pendingGuard).ConfigureAwait(false);
         }
         finally
@@ -315,10 +354,12 @@ internal sealed class GatewayPipeline(
             }
 
             // 7. Relay the response, inspecting it on the way when the route's policy or the request's pseudonyms need it.
+            // The usage tap sees the upstream's bytes as they arrive, before any rewriting.
+            feature.UsageTap = new UsageExtractor(); // read by AccessControl.SettleAsync
             var processor = ResponseTextProcessor.Create(route, feature);
             var copied = processor is null
-                ? await RelayAsync(context, response, timeout, route.Timeout, aborted).ConfigureAwait(false)
-                : await ResponseRelay.RelayInspectedAsync(context, route, feature, processor, response, timeout, route.Timeout, aborted).ConfigureAwait(false);
+                ? await RelayAsync(context, response, timeout, route.Timeout, aborted, feature.UsageTap).ConfigureAwait(false)
+                : await ResponseRelay.RelayInspectedAsync(context, route, feature, processor, response, timeout, route.Timeout, aborted, feature.UsageTap).ConfigureAwait(false);
             if (copied != ForwarderError.None)
             {
                 feature.Decision = Decision.Error;
@@ -333,10 +374,10 @@ internal sealed class GatewayPipeline(
     }
 
     private static async Task<ForwarderError> RelayAsync(
-        HttpContext context, HttpResponseMessage response, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted)
+        HttpContext context, HttpResponseMessage response, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted, IResponseBodyObserver observer)
     {
         HttpForwarder.CopyResponseHeaders(response, context.Response);
-        return await HttpForwarder.CopyResponseBodyAsync(context, response, timeout, idle, aborted).ConfigureAwait(false);
+        return await HttpForwarder.CopyResponseBodyAsync(context, response, timeout, idle, aborted, observer).ConfigureAwait(false);
     }
 
     private static bool IsKeyProblem(int status) => status is 401 or 429 or >= 500;

@@ -1,6 +1,8 @@
 using Bulwark.Detection.Policy;
 using Bulwark.Detection.Redaction;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Consumers;
+using Bulwark.Gateway.Limits;
 
 namespace Bulwark.Gateway.Pipeline;
 
@@ -102,4 +104,26 @@ internal sealed class GatewayRequestFeature(string requestId, long startTimestam
 
     /// <summary>The intelligent guard's outcome (Guard/), or null when the route has no guard or it did not run.</summary>
     public Guard.GuardOutcome? Guard { get; set; }
+
+    // Consumers, limits and audit (Consumers/, Limits/, Audit/).
+
+    /// <summary>Who sent the request; null until step 2b has run.</summary>
+    public ConsumerIdentity? Consumer { get; set; }
+
+    /// <summary>The <c>model</c> the request asked for, when it named one.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>The guard's result for the audit trail (allow, deny, error, skipped), when it was asked.</summary>
+    public string? GuardVerdict => Guard is { } guard ? guard.Result.ToString().ToLowerInvariant() : null;
+
+    public TimeSpan? GuardLatency => Guard?.Latency;
+
+    /// <summary>What the limit pre-check reserved; settled after the response.</summary>
+    public LimitReservation? Reservation { get; set; }
+
+    /// <summary>Watches the relayed response for the upstream's usage.</summary>
+    public UsageExtractor? UsageTap { get; set; }
+
+    /// <summary>The tokens the upstream reported.</summary>
+    public TokenUsage? Usage { get; set; }
 }

@@ -22,26 +22,27 @@ internal static class ResponseRelay
 
     public static async Task<ForwarderError> RelayInspectedAsync(
         HttpContext context, RouteConfig route, GatewayRequestFeature feature, ResponseTextProcessor processor,
-        HttpResponseMessage upstream, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted)
+        HttpResponseMessage upstream, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted, IResponseBodyObserver? observer = null)
     {
         var mediaType = upstream.Content.Headers.ContentType?.MediaType;
         if (string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
-            return await RelayEventStreamAsync(context, route, feature, processor, upstream, timeout, idle, aborted).ConfigureAwait(false);
+            observer?.OnStart(isEventStream: true);
+            return await RelayEventStreamAsync(context, route, feature, processor, upstream, timeout, idle, aborted, observer).ConfigureAwait(false);
         }
 
         if (mediaType is not null && (mediaType.EndsWith("/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
         {
-            return await RelayJsonAsync(context, route, feature, processor, upstream, timeout, idle, aborted).ConfigureAwait(false);
+            return await RelayJsonAsync(context, route, feature, processor, upstream, timeout, idle, aborted, observer).ConfigureAwait(false);
         }
 
         HttpForwarder.CopyResponseHeaders(upstream, context.Response);
-        return await HttpForwarder.CopyResponseBodyAsync(context, upstream, timeout, idle, aborted).ConfigureAwait(false);
+        return await HttpForwarder.CopyResponseBodyAsync(context, upstream, timeout, idle, aborted, observer).ConfigureAwait(false);
     }
 
     private static async Task<ForwarderError> RelayJsonAsync(
         HttpContext context, RouteConfig route, GatewayRequestFeature feature, ResponseTextProcessor processor,
-        HttpResponseMessage upstream, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted)
+        HttpResponseMessage upstream, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted, IResponseBodyObserver? observer)
     {
         byte[] body;
         try
@@ -49,6 +50,8 @@ internal static class ResponseRelay
             timeout.CancelAfter(idle);
             await upstream.Content.LoadIntoBufferAsync(MaxInspectedBodyBytes, timeout.Token).ConfigureAwait(false);
             body = await upstream.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            observer?.OnStart(isEventStream: false);
+            observer?.OnData(body);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -121,7 +124,7 @@ internal static class ResponseRelay
 
     private static async Task<ForwarderError> RelayEventStreamAsync(
         HttpContext context, RouteConfig route, GatewayRequestFeature feature, ResponseTextProcessor processor,
-        HttpResponseMessage upstream, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted)
+        HttpResponseMessage upstream, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted, IResponseBodyObserver? observer)
     {
         HttpForwarder.CopyResponseHeaders(upstream, context.Response);
         context.Response.ContentLength = null; // the body changes length as it is processed
@@ -147,6 +150,7 @@ internal static class ResponseRelay
                     return ForwarderError.None;
                 }
 
+                observer?.OnData(buffer.AsSpan(0, read));
                 var open = transformer.Feed(buffer.AsSpan(0, read), output);
                 await WriteAsync(context, output, aborted).ConfigureAwait(false);
                 if (!open)

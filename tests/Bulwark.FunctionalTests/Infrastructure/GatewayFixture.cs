@@ -35,7 +35,7 @@ public sealed class GatewayFixture : IAsyncDisposable
     /// Starts a fake upstream, then a gateway on the config that <paramref name="config"/> writes given the
     /// upstream's base URL (without trailing slash) and the temp folder.
     /// </summary>
-    public static async Task<GatewayFixture> StartAsync(Func<string, string, string> config, FakeUpstreamOptions? upstreamOptions = null)
+    public static async Task<GatewayFixture> StartAsync(Func<string, string, string> config, FakeUpstreamOptions? upstreamOptions = null, TimeProvider? time = null)
     {
         var upstream = await FakeUpstream.StartAsync(upstreamOptions);
         var directory = Path.Combine(Path.GetTempPath(), "bulwark-test-" + Guid.NewGuid().ToString("N"));
@@ -45,7 +45,7 @@ public sealed class GatewayFixture : IAsyncDisposable
         var logs = new CapturedLogs();
         try
         {
-            var gateway = await GatewayHost.StartAsync(new GatewayHostOptions(path, logging => logging.AddProvider(logs)));
+            var gateway = await GatewayHost.StartAsync(new GatewayHostOptions(path, logging => logging.AddProvider(logs)) { Time = time });
             return new GatewayFixture(upstream, gateway, directory, logs);
         }
         catch

@@ -1,0 +1,140 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Bulwark.Gateway.Audit;
+
+/// <summary>The JSON form of audit events: the spool file and JSONL exports.</summary>
+internal static class AuditJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static string ToLine(AuditEvent e) => JsonSerializer.Serialize(e, Options);
+
+    public static AuditEvent? FromLine(string line) => JsonSerializer.Deserialize<AuditEvent>(line, Options);
+}
+
+/// <summary>
+/// The local append-only file where audit events wait while the store is unavailable. Every append is flushed to
+/// disk before it returns, so a crash after spooling loses nothing; a replay that is interrupted is simply run
+/// again (the store ignores events it already has).
+/// </summary>
+internal sealed class AuditSpool(string directory)
+{
+    public const string FileName = "audit-spool.jsonl";
+
+    private readonly Lock _gate = new();
+
+    public string FilePath { get; } = Path.Combine(directory, FileName);
+
+    public bool HasEvents
+    {
+        get
+        {
+            var file = new FileInfo(FilePath);
+            return (file.Exists && file.Length > 0) || File.Exists(FilePath + ".replaying");
+        }
+    }
+
+    public void Append(IReadOnlyList<AuditEvent> events)
+    {
+        var text = new StringBuilder();
+        foreach (var e in events)
+        {
+            text.Append(AuditJson.ToLine(e)).Append('\n');
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        lock (_gate)
+        {
+            Directory.CreateDirectory(directory);
+            using var stream = new FileStream(FilePath, FileMode.Append, FileAccess.Write, FileShare.Read);
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+    }
+
+    /// <summary>
+    /// Hands every spooled event to <paramref name="write"/> in batches, then empties the spool. If a write fails,
+    /// the spool is left whole and the exception propagates. Lines that do not parse (a torn final line after a
+    /// power cut) are skipped and counted.
+    /// </summary>
+    public async Task<(int Replayed, int Unreadable)> ReplayAsync(Func<IReadOnlyList<AuditEvent>, Task> write, int batchSize)
+    {
+        string[] lines;
+        lock (_gate)
+        {
+            if (!File.Exists(FilePath) && !File.Exists(FilePath + ".replaying"))
+            {
+                return (0, 0);
+            }
+
+            // Take the file aside so appends made during the replay go to a fresh spool.
+            var replaying = FilePath + ".replaying";
+            if (!File.Exists(replaying))
+            {
+                File.Move(FilePath, replaying);
+            }
+            else
+            {
+                // An earlier replay failed part-way: its file goes first, then what was spooled since.
+                if (File.Exists(FilePath))
+                {
+                    File.AppendAllText(replaying, File.ReadAllText(FilePath));
+                    File.Delete(FilePath);
+                }
+            }
+
+            lines = File.ReadAllLines(replaying);
+        }
+
+        var batch = new List<AuditEvent>(batchSize);
+        int replayed = 0, unreadable = 0;
+        foreach (var line in lines)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            AuditEvent? e = null;
+            try
+            {
+                e = AuditJson.FromLine(line);
+            }
+            catch (JsonException)
+            {
+            }
+
+            if (e is null)
+            {
+                unreadable++;
+                continue;
+            }
+
+            batch.Add(e);
+            if (batch.Count == batchSize)
+            {
+                await write(batch).ConfigureAwait(false);
+                replayed += batch.Count;
+                batch = new List<AuditEvent>(batchSize);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await write(batch).ConfigureAwait(false);
+            replayed += batch.Count;
+        }
+
+        lock (_gate)
+        {
+            File.Delete(FilePath + ".replaying");
+        }
+
+        return (replayed, unreadable);
+    }
+}
