@@ -208,6 +208,10 @@ public sealed class ConsumerAndLimitTests
 
         await using var store = OpenSqlite(fixture);
         var day = Bulwark.Gateway.Limits.LimitWindows.Current(Bulwark.Gateway.Limits.LimitWindow.Day, FixedClock.MidMinute().Now).Start;
+
+        // A reservation is settled just after its response reaches the client, and before its audit event is queued:
+        // once all 30 requests are audited, all are settled.
+        await WaitForAuditAsync(store, 30);
         (await store.ReadCounterAsync("c:spender:tpd", day, CancellationToken.None)).ShouldBe(admitted * 21L); // settled to real usage
 
         // Settled below the budget (estimates ran high): sequential requests use the rest, then are refused.
@@ -217,6 +221,7 @@ public sealed class ConsumerAndLimitTests
             (++more).ShouldBeLessThanOrEqualTo(2);
         }
 
+        await WaitForAuditAsync(store, 30 + more + 1);
         var used = await store.ReadCounterAsync("c:spender:tpd", day, CancellationToken.None);
         used.ShouldBe((admitted + more) * 21L);
         used.ShouldBeGreaterThanOrEqualTo(200);
