@@ -72,6 +72,17 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
         }
     }
 
+    private readonly CancellationTokenSource _stop = new();
+    private volatile bool _stopping;
+
+    /// <summary>No more events: the loop stops waiting out its flush window and writes what is queued.</summary>
+    private void Stop()
+    {
+        _stopping = true;
+        _queue.Writer.TryComplete();
+        _stop.Cancel();
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Create the tables before the first request needs keys or counters. A store that is down now is retried by the loop.
@@ -82,7 +93,7 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        Stop();
         if (_loop is { } loop)
         {
             await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -127,29 +138,23 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
                 break;
             }
 
-            // A batch: up to batch_size events, or whatever arrived within flush_interval of the first one.
-            using (var window = new CancellationTokenSource(_settings.FlushInterval, _time))
+            // A batch: whatever arrived within flush_interval of the first event, up to batch_size. The writer sleeps
+            // out the window instead of waking for every event: one wake-up per batch, not one per request.
+            if (reader.CanCount && reader.Count < _settings.BatchSize && !_stopping)
             {
-                while (batch.Count < _settings.BatchSize)
+                try
                 {
-                    if (reader.TryRead(out var next))
-                    {
-                        batch.Add(next);
-                        continue;
-                    }
-
-                    try
-                    {
-                        if (!await reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
-                        {
-                            break; // completed: shutting down
-                        }
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
+                    await Task.Delay(_settings.FlushInterval, _time, _stop.Token).ConfigureAwait(false);
                 }
+                catch (OperationCanceledException)
+                {
+                    // shutting down: write what is queued now
+                }
+            }
+
+            while (batch.Count < _settings.BatchSize && reader.TryRead(out var next))
+            {
+                batch.Add(next);
             }
 
             await WriteBatchAsync(batch).ConfigureAwait(false);
@@ -265,7 +270,7 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        Stop();
         if (_retentionTimer is not null)
         {
             await _retentionTimer.DisposeAsync().ConfigureAwait(false);

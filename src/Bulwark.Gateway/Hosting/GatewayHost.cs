@@ -5,6 +5,7 @@ using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Consumers;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Guard;
+using Bulwark.Gateway.Logging;
 using Bulwark.Gateway.Limits;
 using Bulwark.Gateway.Pipeline;
 using Bulwark.Gateway.Storage;
@@ -97,11 +98,8 @@ public static class GatewayHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Bulwark.Gateway" });
         builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(json =>
-        {
-            json.UseUtcTimestamp = true;
-            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-        });
+        // JSON lines on stdout, written in batches off the request path (Logging/JsonLinesLoggerProvider).
+        builder.Logging.AddProvider(new JsonLinesLoggerProvider(Console.OpenStandardOutput()));
 
         // Framework request logs carry URLs with query strings, where some providers put keys: keep them quiet.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

@@ -72,48 +72,88 @@ internal abstract class SqlGatewayStore : IGatewayStore
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // Multi-row INSERTs: one round trip per AuditRowsPerStatement events instead of one per event.
-        for (var offset = 0; offset < events.Count; offset += AuditRowsPerStatement)
+
+        // Multi-row INSERTs (one round trip per AuditRowsPerStatement events), and one prepared command per statement
+        // size reused for every chunk of the batch: only the parameter values change, so the SQL is parsed once.
+        DbCommand? command = null;
+        var preparedRows = 0;
+        try
         {
-            var rows = Math.Min(AuditRowsPerStatement, events.Count - offset);
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            var sql = new System.Text.StringBuilder($"INSERT INTO bulwark_audit ({AuditColumns}) VALUES ");
-            for (var r = 0; r < rows; r++)
+            for (var offset = 0; offset < events.Count; offset += AuditRowsPerStatement)
             {
-                var e = events[offset + r];
-                sql.Append(r == 0 ? "(" : ", (");
-                for (var c = 0; c < AuditColumnCount; c++)
+                var rows = Math.Min(AuditRowsPerStatement, events.Count - offset);
+                if (command is null || rows != preparedRows)
                 {
-                    sql.Append(c == 0 ? "@p" : ", @p").Append(r * AuditColumnCount + c);
+                    if (command is not null)
+                    {
+                        await command.DisposeAsync().ConfigureAwait(false);
+                    }
+
+                    command = CreateAuditInsert(connection, transaction, rows);
+                    preparedRows = rows;
                 }
 
-                sql.Append(')');
-                var p = r * AuditColumnCount;
-                Add(command, $"p{p}", e.RequestId);
-                Add(command, $"p{p + 1}", e.Time.ToUnixTimeMilliseconds());
-                Add(command, $"p{p + 2}", e.Consumer);
-                Add(command, $"p{p + 3}", e.Route);
-                Add(command, $"p{p + 4}", e.Model);
-                Add(command, $"p{p + 5}", e.Decision);
-                Add(command, $"p{p + 6}", JsonSerializer.Serialize(e.Rules));
-                Add(command, $"p{p + 7}", JsonSerializer.Serialize(e.Entities));
-                Add(command, $"p{p + 8}", e.GuardVerdict);
-                Add(command, $"p{p + 9}", e.GuardLatencyMs);
-                Add(command, $"p{p + 10}", e.Status);
-                Add(command, $"p{p + 11}", e.UpstreamStatus);
-                Add(command, $"p{p + 12}", e.PromptTokens);
-                Add(command, $"p{p + 13}", e.CompletionTokens);
-                Add(command, $"p{p + 14}", e.TotalTokens);
-                Add(command, $"p{p + 15}", e.GatewayLatencyMs);
-                Add(command, $"p{p + 16}", e.UpstreamLatencyMs);
-            }
+                for (var r = 0; r < rows; r++)
+                {
+                    BindAuditRow(command, r, events[offset + r]);
+                }
 
-            command.CommandText = sql.Append(" ON CONFLICT (request_id) DO NOTHING").ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static DbCommand CreateAuditInsert(DbConnection connection, DbTransaction transaction, int rows)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var sql = new System.Text.StringBuilder($"INSERT INTO bulwark_audit ({AuditColumns}) VALUES ");
+        for (var r = 0; r < rows; r++)
+        {
+            sql.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < AuditColumnCount; c++)
+            {
+                sql.Append(c == 0 ? "@p" : ", @p").Append(r * AuditColumnCount + c);
+                Add(command, $"p{(r * AuditColumnCount) + c}", null);
+            }
+
+            sql.Append(')');
+        }
+
+        command.CommandText = sql.Append(" ON CONFLICT (request_id) DO NOTHING").ToString();
+        return command;
+    }
+
+    private static void BindAuditRow(DbCommand command, int row, AuditEvent e)
+    {
+        var p = row * AuditColumnCount;
+        var parameters = command.Parameters;
+        parameters[p].Value = e.RequestId;
+        parameters[p + 1].Value = e.Time.ToUnixTimeMilliseconds();
+        parameters[p + 2].Value = (object?)e.Consumer ?? DBNull.Value;
+        parameters[p + 3].Value = (object?)e.Route ?? DBNull.Value;
+        parameters[p + 4].Value = (object?)e.Model ?? DBNull.Value;
+        parameters[p + 5].Value = (object?)e.Decision ?? DBNull.Value;
+        parameters[p + 6].Value = JsonSerializer.Serialize(e.Rules);
+        parameters[p + 7].Value = JsonSerializer.Serialize(e.Entities);
+        parameters[p + 8].Value = (object?)e.GuardVerdict ?? DBNull.Value;
+        parameters[p + 9].Value = (object?)e.GuardLatencyMs ?? DBNull.Value;
+        parameters[p + 10].Value = e.Status;
+        parameters[p + 11].Value = (object?)e.UpstreamStatus ?? DBNull.Value;
+        parameters[p + 12].Value = (object?)e.PromptTokens ?? DBNull.Value;
+        parameters[p + 13].Value = (object?)e.CompletionTokens ?? DBNull.Value;
+        parameters[p + 14].Value = (object?)e.TotalTokens ?? DBNull.Value;
+        parameters[p + 15].Value = e.GatewayLatencyMs;
+        parameters[p + 16].Value = (object?)e.UpstreamLatencyMs ?? DBNull.Value;
     }
 
     public async Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery query, CancellationToken cancellationToken)
