@@ -238,8 +238,8 @@ internal static partial class ConfigLoader
             errors.Add($"{at}.key_cooldown_seconds", "must be zero or more");
         }
 
-        var deny = CompilePatterns(raw.DenyPatterns, $"{at}.deny_patterns", "deny_patterns", name, errors);
-        var allow = CompilePatterns(raw.AllowPatterns, $"{at}.allow_patterns", "allow_patterns", name, errors);
+        var deny = CompilePatterns(raw.DenyPatterns, $"{at}.deny_patterns", "deny_patterns", $"route '{name}'", errors);
+        var allow = CompilePatterns(raw.AllowPatterns, $"{at}.allow_patterns", "allow_patterns", $"route '{name}'", errors);
 
         var roles = RoleFilter.All;
         if (raw.InspectRoles is { Count: > 0 } inspectRoles)
@@ -328,7 +328,8 @@ internal static partial class ConfigLoader
         }
     }
 
-    private static ImmutableArray<CompiledPattern> CompilePatterns(List<string>? patterns, string at, string kind, string route, Errors errors)
+    /// <param name="owner">Who the patterns belong to, for errors: <c>route 'openai'</c> or <c>consumer 'billing'</c>.</param>
+    private static ImmutableArray<CompiledPattern> CompilePatterns(List<string>? patterns, string at, string kind, string owner, Errors errors)
     {
         if (patterns is null || patterns.Count == 0)
         {
@@ -341,7 +342,7 @@ internal static partial class ConfigLoader
             var pattern = patterns[i];
             if (string.IsNullOrEmpty(pattern))
             {
-                errors.Add($"{at}[{i}]", $"route '{route}': an empty pattern matches everything; remove it");
+                errors.Add($"{at}[{i}]", $"{owner}: an empty pattern matches everything; remove it");
                 continue;
             }
 
@@ -359,12 +360,12 @@ internal static partial class ConfigLoader
                 }
                 catch (ArgumentException e)
                 {
-                    errors.Add($"{at}[{i}]", $"route '{route}': pattern '{pattern}' does not compile: {e.Message}");
+                    errors.Add($"{at}[{i}]", $"{owner}: pattern '{pattern}' does not compile: {e.Message}");
                 }
             }
             catch (ArgumentException e)
             {
-                errors.Add($"{at}[{i}]", $"route '{route}': pattern '{pattern}' does not compile: {e.Message}");
+                errors.Add($"{at}[{i}]", $"{owner}: pattern '{pattern}' does not compile: {e.Message}");
             }
         }
 

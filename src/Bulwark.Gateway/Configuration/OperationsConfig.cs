@@ -55,7 +55,16 @@ internal sealed record ConsumerSettings(
 }
 
 /// <summary>What one consumer may use. Empty sets mean "no restriction beyond the route's".</summary>
-internal sealed record ConsumerPolicy(string Name, ImmutableHashSet<string> Routes, ImmutableHashSet<string> Models, LimitSettings? Limits);
+/// <summary>
+/// A consumer's policy. <see cref="DenyPatterns"/> and <see cref="BlockEntities"/> only ever add to the route's rules:
+/// a consumer can be stricter than its route, never looser.
+/// </summary>
+internal sealed record ConsumerPolicy(string Name, ImmutableHashSet<string> Routes, ImmutableHashSet<string> Models, LimitSettings? Limits)
+{
+    public ImmutableArray<CompiledPattern> DenyPatterns { get; init; } = [];
+
+    public ImmutableHashSet<string> BlockEntities { get; init; } = [];
+}
 
 /// <summary>Limits for a consumer or a route. Null means unlimited.</summary>
 internal sealed record LimitSettings(long? RequestsPerMinute, long? TokensPerMinute, long? TokensPerDay, long? TokensPerMonth)

@@ -41,6 +41,10 @@ internal sealed class RawConsumerPolicy
     public List<string>? Routes { get; set; }
     public List<string>? Models { get; set; }
     public RawLimits? Limits { get; set; }
+
+    // Stricter-only additions to every route the consumer uses: more deny patterns, entity types always blocked.
+    public List<string>? DenyPatterns { get; set; }
+    public List<string>? BlockEntities { get; set; }
 }
 
 internal sealed class RawLimits

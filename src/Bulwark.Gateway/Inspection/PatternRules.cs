@@ -76,6 +76,31 @@ internal static class PatternRules
         return PatternVerdict.Allow;
     }
 
+    /// <summary>A consumer's own deny patterns, over every text whatever the route inspects: they only add rules.</summary>
+    public static PatternVerdict EvaluateConsumer(System.Collections.Immutable.ImmutableArray<CompiledPattern> denyPatterns, List<InspectedText> texts)
+    {
+        if (denyPatterns.IsEmpty)
+        {
+            return PatternVerdict.Allow;
+        }
+
+        foreach (var text in texts)
+        {
+            foreach (var pattern in denyPatterns)
+            {
+                switch (Match(pattern, text.Text))
+                {
+                    case MatchOutcome.Match:
+                        return PatternVerdict.Block(DenyPatternCode, pattern.Id);
+                    case MatchOutcome.Timeout:
+                        return PatternVerdict.Block(PatternTimeoutCode, pattern.Id);
+                }
+            }
+        }
+
+        return PatternVerdict.Allow;
+    }
+
     private enum MatchOutcome
     {
         NoMatch,

@@ -134,7 +134,8 @@ internal sealed class GatewayPipeline(
                 feature.RequestBytes = body.Length;
                 if (body.Length > 0)
                 {
-                    var verdict = Inspect(body, match, route, feature, out document, out rewritten, out texts);
+                    var consumerPolicy = feature.Consumer?.Name is { } consumer && config.Consumers.Policies.TryGetValue(consumer, out var policy) ? policy : null;
+                    var verdict = Inspect(body, match, route, consumerPolicy, feature, out document, out rewritten, out texts);
                     if (verdict is { } refusal)
                     {
                         await RefuseAsync(context, route, refusal.Status, refusal.Type, refusal.Code, refusal.Message, refusal.Param, refusal.Entities).ConfigureAwait(false);
@@ -187,7 +188,7 @@ internal sealed class GatewayPipeline(
 
     /// <summary>Steps 3 and 4: parse, extract the texts, run the rules. Returns a refusal, or null to go on.</summary>
     private Refusal? Inspect(
-        PooledBody body, RouteMatch match, RouteConfig route, GatewayRequestFeature feature, out JsonDocument? document, out byte[]? rewritten,
+        PooledBody body, RouteMatch match, RouteConfig route, ConsumerPolicy? consumer, GatewayRequestFeature feature, out JsonDocument? document, out byte[]? rewritten,
         out List<InspectedText>? inspected)
     {
         document = null;
@@ -244,8 +245,13 @@ internal sealed class GatewayPipeline(
             feature.Stream = true;
         }
 
-        // 4. Inspect: the operator's patterns.
+        // 4. Inspect: the operator's patterns, the route's and then the consumer's own (which only add rules).
         var verdict = PatternRules.Evaluate(route, texts);
+        if (!verdict.Blocked && consumer is not null)
+        {
+            verdict = PatternRules.EvaluateConsumer(consumer.DenyPatterns, texts);
+        }
+
         if (verdict.Blocked)
         {
             feature.Decision = Decision.Blocked;
@@ -263,6 +269,18 @@ internal sealed class GatewayPipeline(
         if (route.Detection is { } detection)
         {
             var scan = RequestScanner.Scan(detection, texts, feature);
+            if (consumer is { BlockEntities.IsEmpty: false })
+            {
+                // Entity types the consumer may never send, whatever the route's rule for them (log, redact).
+                foreach (var entity in feature.Entities.Keys)
+                {
+                    if (consumer.BlockEntities.Contains(entity) && !(scan.BlockedEntities ??= []).Contains(entity))
+                    {
+                        scan.BlockedEntities.Add(entity);
+                    }
+                }
+            }
+
             if (scan.IsBlocked)
             {
                 var entities = scan.BlockedEntities!;
