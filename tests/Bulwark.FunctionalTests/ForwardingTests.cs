@@ -337,8 +337,12 @@ public sealed class ForwardingTests
         }
 
         var process = Process.Start(start)!;
+
+        // Drain the child's output: a full pipe would stall its writes.
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         return process;
     }
 
@@ -371,7 +375,7 @@ public sealed class ForwardingTests
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();

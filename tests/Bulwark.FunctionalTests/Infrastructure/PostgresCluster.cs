@@ -68,12 +68,14 @@ public sealed class PostgresCluster : IAsyncLifetime
             ["-D", data, "-l", Path.Combine(DataDirectory, "server.log"), "-w", "-t", "60",
              "-o", $"-p {Port} -k {DataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start"], _asPostgresUser);
         Running = true;
+        NpgsqlConnection.ClearAllPools(); // connections pooled before a restart are dead
     }
 
     public async Task StopAsync()
     {
         await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(DataDirectory, "data"), "-m", "fast", "-w", "-t", "60", "stop"], _asPostgresUser);
         Running = false;
+        NpgsqlConnection.ClearAllPools();
     }
 
     public async Task DisposeAsync()

@@ -111,7 +111,7 @@ public sealed class PostgresTests(PostgresCluster cluster)
 
         await using var store = new PostgresGatewayStore(dsn);
         var day = Bulwark.Gateway.Limits.LimitWindows.Current(Bulwark.Gateway.Limits.LimitWindow.Day, FixedClock.MidMinute().Now).Start;
-        var used = await store.ReadCounterAsync("c:shared:tpd", day, CancellationToken.None);
+        var used = await SettledCounterAsync(store, "c:shared:tpd", day, admitted * 21L);
         used.ShouldBe(admitted * 21L);
         used.ShouldBeGreaterThanOrEqualTo(100);
         used.ShouldBeLessThan(100 + 21);
@@ -131,5 +131,138 @@ public sealed class PostgresTests(PostgresCluster cluster)
 
         (await ChatAsync(clientB, key2)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
+    /// A reservation is settled just after its response reaches the client: read the counter until it reaches the
+    /// expected value or a deadline passes, and return what it holds then.
+    /// </summary>
+    private static async Task<long> SettledCounterAsync(PostgresGatewayStore store, string counter, long window, long expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        long value;
+        while ((value = await store.ReadCounterAsync(counter, window, CancellationToken.None)) != expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        return value;
+    }
+
+    [Fact]
+    public async Task TwoGatewayProcesses_OneDatabase_EnforceOneBudgetAndOneRevocation()
+    {
+        if (!cluster.Running)
+        {
+            await cluster.StartAsync();
+        }
+
+        var dsn = await cluster.CreateDatabaseAsync();
+        await using var upstream = await Bulwark.Testing.FakeUpstream.StartAsync();
+        upstream.Script = (_, _) => WithUsage(1, 20);
+        var directory = Directory.CreateTempSubdirectory("bulwark-2proc-");
+        var (proxyA, adminA, proxyB, adminB) = (ForwardingTests.FreePort(), ForwardingTests.FreePort(), ForwardingTests.FreePort(), ForwardingTests.FreePort());
+        string ConfigFor(int proxy, int admin, string name)
+        {
+            var path = Path.Combine(directory.FullName, name + ".yaml");
+            File.WriteAllText(path, $$"""
+                listen: 127.0.0.1:{{proxy}}
+                admin_listen: 127.0.0.1:{{admin}}
+                storage:
+                  kind: postgres
+                  connection_string: "{{dsn}}"
+                audit:
+                  flush_interval_ms: 50
+                  spool_dir: {{Path.Combine(directory.FullName, name + "-spool")}}
+                consumers:
+                  definitions:
+                    - name: shared
+                      limits: { tokens_per_day: 100 }
+                routes:
+                  - name: openai
+                    path_prefix: /openai
+                    upstream: {{upstream.BaseAddress.ToString().TrimEnd('/')}}
+                """);
+            return path;
+        }
+
+        using var a = ForwardingTests.StartCli(["serve", "--config", ConfigFor(proxyA, adminA, "a")]);
+        using var b = ForwardingTests.StartCli(["serve", "--config", ConfigFor(proxyB, adminB, "b")]);
+        try
+        {
+            var adminUriA = new Uri($"http://127.0.0.1:{adminA}/");
+            await WaitReadyAsync(adminUriA);
+            await WaitReadyAsync(new Uri($"http://127.0.0.1:{adminB}/"));
+            using var clientA = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{proxyA}/") };
+            using var clientB = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{proxyB}/") };
+
+            // A key created through process A is accepted by process B.
+            var (_, key) = await CreateKeyAsync(adminUriA, "shared");
+            (await ChatAsync(clientB, key, maxTokens: 20)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+            // A concurrent burst split across both processes spends one budget.
+            var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => ChatAsync(i % 2 == 0 ? clientA : clientB, key, maxTokens: 20)));
+            var admitted = 1 + responses.Count(r => r.StatusCode == HttpStatusCode.OK);
+            responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests).ShouldBeGreaterThan(0);
+            while ((await ChatAsync(admitted % 2 == 0 ? clientA : clientB, key, maxTokens: 20)).StatusCode == HttpStatusCode.OK)
+            {
+                admitted++;
+                admitted.ShouldBeLessThanOrEqualTo(6);
+            }
+
+            upstream.Requests.Count.ShouldBe(admitted);
+            await using (var store = new PostgresGatewayStore(dsn))
+            {
+                var day = Bulwark.Gateway.Limits.LimitWindows.Current(Bulwark.Gateway.Limits.LimitWindow.Day, DateTimeOffset.UtcNow).Start;
+                var used = await SettledCounterAsync(store, "c:shared:tpd", day, admitted * 21L);
+                used.ShouldBe(admitted * 21L);
+                used.ShouldBeGreaterThanOrEqualTo(100);
+                used.ShouldBeLessThan(100 + 21); // one budget across both processes, overrun by less than one request
+            }
+
+            // Revoked through A: B refuses the key within seconds.
+            var (otherId, key2) = await CreateKeyAsync(adminUriA, "other");
+            (await ChatAsync(clientB, key2)).StatusCode.ShouldBe(HttpStatusCode.OK);
+            using var admin = new HttpClient { BaseAddress = adminUriA };
+            (await admin.DeleteAsync($"/admin/keys/{otherId}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+            var watch = Stopwatch.StartNew();
+            while ((await ChatAsync(clientB, key2)).StatusCode == HttpStatusCode.OK)
+            {
+                watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+                await Task.Delay(100);
+            }
+
+            (await ChatAsync(clientB, key2)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+        finally
+        {
+            a.Kill(entireProcessTree: true);
+            b.Kill(entireProcessTree: true);
+            await a.WaitForExitAsync();
+            await b.WaitForExitAsync();
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static async Task WaitReadyAsync(Uri admin)
+    {
+        using var http = new HttpClient { BaseAddress = admin };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"gateway at {admin} did not become ready");
+            await Task.Delay(200);
+        }
     }
 }
