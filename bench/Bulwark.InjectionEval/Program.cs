@@ -6,7 +6,7 @@ using Bulwark.Detection.Injection;
 using CsvHelper;
 
 // Evaluates PromptInjectionDetector on the shared jailbreak CSV (all rows, even rows, odd rows) and on the team corpus.
-// Usage: dotnet run -c Release --project bench/Bulwark.InjectionEval [-- --csv PATH] [--corpus PATH] [--threshold X] [--misses N]
+// Usage: dotnet run -c Release --project bench/Bulwark.InjectionEval [-- --csv PATH] [--corpus PATH] [--threshold X] [--misses N] [--dump PATH]
 // Exit codes: 0 done, 2 error (missing input, bad argument).
 return InjectionEval.Run(args);
 
@@ -18,6 +18,7 @@ internal static class InjectionEval
         string? corpusPath = null;
         double threshold = PromptInjectionOptions.DefaultThreshold;
         int misses = 0;
+        string? dumpPath = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -26,8 +27,9 @@ internal static class InjectionEval
                 case "--corpus" when i + 1 < args.Length: corpusPath = args[++i]; break;
                 case "--threshold" when i + 1 < args.Length: threshold = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--misses" when i + 1 < args.Length: misses = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--dump" when i + 1 < args.Length: dumpPath = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Use --csv PATH, --corpus PATH, --threshold X, --misses N.");
+                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Use --csv PATH, --corpus PATH, --threshold X, --misses N, --dump PATH.");
                     return 2;
             }
         }
@@ -47,6 +49,17 @@ internal static class InjectionEval
             Report("all rows", Evaluate(detector, rows), 0);
             Report("even rows (tuning half)", Evaluate(detector, rows.Where((_, i) => i % 2 == 0).ToList()), misses);
             Report("odd rows (validation half)", Evaluate(detector, rows.Where((_, i) => i % 2 == 1).ToList()), 0);
+            if (dumpPath is not null)
+            {
+                // One line per CSV row: index, label, score, rule ids; for offline analysis of misses.
+                File.WriteAllLines(dumpPath, rows.Select((s, i) =>
+                {
+                    InjectionReport report = detector.Explain(s.Text);
+                    return string.Join('\t', i.ToString(CultureInfo.InvariantCulture), s.Attack ? "jailbreak" : "benign",
+                        report.Score.ToString("0.0000", CultureInfo.InvariantCulture), string.Join(',', report.RuleIds));
+                }));
+            }
+
             MeasureThroughput("the CSV's benign prompts", detector, rows.Where(s => !s.Attack).Select(s => s.Text).ToList());
         }
         else
@@ -76,6 +89,16 @@ internal static class InjectionEval
                 int tp = lang.Count(s => s.Attack && result.Flagged.Contains(s));
                 int fp = lang.Count(s => !s.Attack && result.Flagged.Contains(s));
                 Console.WriteLine($"  {lang.Key,-4} attacks {tp}/{attacks} recall {Ratio(tp, attacks)}   benign {fp}/{benign} FPR {Ratio(fp, benign)}");
+            }
+
+            if (dumpPath is not null)
+            {
+                File.WriteAllLines(dumpPath + ".corpus", corpus.Select((s, i) =>
+                {
+                    InjectionReport report = detector.Explain(s.Text);
+                    return string.Join('\t', i.ToString(CultureInfo.InvariantCulture), s.Attack ? "jailbreak" : "benign",
+                        report.Score.ToString("0.0000", CultureInfo.InvariantCulture), string.Join(',', report.RuleIds));
+                }));
             }
 
             MeasureThroughput("the corpus' benign prompts (look-alike heavy)", detector, corpus.Where(s => !s.Attack).Select(s => s.Text).ToList());

@@ -23,6 +23,42 @@ internal static class InjectionRules
     /// <summary>Weight of a run of Unicode tag characters: invisible ASCII has no business in a prompt.</summary>
     public const double HiddenTagTextWeight = 0.6;
 
+    /// <summary>Weight of a persona set-up together with a compliance or rule-removal cue.</summary>
+    public const double PersonaComplianceWeight = 0.2;
+
+    /// <summary>Weight of a long list of orders to the model ("you will", "you must" ...) next to a compliance cue.</summary>
+    public const double DenseImperativesWeight = 0.2;
+
+    /// <summary>Orders to the model from which a list counts as dense.</summary>
+    public const int DenseImperativeCount = 8;
+
+    private static readonly System.Buffers.SearchValues<string> Imperatives = System.Buffers.SearchValues.Create(
+        ["you will", "you must", "you can", "you have", "you don't", "you do not", "you never", "you always", "you should",
+         "you are", "you're", "you won't", "you'll"],
+        StringComparison.Ordinal);
+
+    /// <summary>Counts orders addressed to the model in normalised text, up to <see cref="DenseImperativeCount"/>.</summary>
+    public static int CountImperatives(ReadOnlySpan<char> normalised)
+    {
+        int count = 0;
+        int position = 0;
+        while (count < DenseImperativeCount)
+        {
+            int found = normalised[position..].IndexOfAny(Imperatives);
+            if (found < 0)
+            {
+                break;
+            }
+
+            position += found;
+            bool wordStart = position == 0 || !char.IsLetterOrDigit(normalised[position - 1]);
+            count += wordStart ? 1 : 0;
+            position += 3;
+        }
+
+        return count;
+    }
+
     // A gap inside one sentence.
     private const string Gap = "[^\\n.!?]";
 
@@ -47,53 +83,66 @@ internal static class InjectionRules
         new("instruction_override.ignore_previous", Override, 0.9,
             "\\b(ignore|ignores|ignoring|disregard|disregards|disregarding|forget|forgets|override|overrides|neglect|discard|abandon|abandons|dismiss|set aside|throw away|pay no attention to|"
             + "(do not|don't|never|no longer|stop|not) (follow|following|obey|obeying|listen to|adhere to|comply with))\\b"
-            + Gap + "{0,40}?\\b" + Qualifiers + "\\b" + Gap + "{0,30}?\\b" + RuleNouns + "\\b"),
+            + Gap + "{0,40}?\\b" + Qualifiers + "\\b" + Gap + "{0,30}?\\b" + RuleNouns + "\\b",
+            "ignor|disregard|forget|overrid|neglect|discard|abandon|dismiss|set aside|throw away|pay no attention|follow|obey|listen to|adhere to|comply with"),
         new("instruction_override.ignore_above", Override, 0.75,
             "\\b(ignore|disregard|forget)( all| everything| anything)?( of)?( (what|that) (was|is|has been|i|you were) (said|written|told|stated|given)( to you)?)?"
             + "( the)? (above|preceding|foregoing|everything (above|before)|what came before)\\b"),
         new("instruction_override.forget_told", Override, 0.7,
             "\\b(forget|ignore|disregard) (everything|all|anything|whatever) (you('ve| have)? (were|been|was) )?(told|taught|instructed|programmed|trained on|given)\\b"),
         new("instruction_override.new_instructions", Override, 0.6,
-            "(^|\\n|[.!:] |\\] |\\) )(new|updated|real|actual|revised|true|additional|secret) (instructions?|task|rules|directive|system prompt|objective|orders) ?:"),
+            "(^|\\n|[.!:] |\\] |\\) )(new|updated|real|actual|revised|true|additional|secret) (instructions?|task|rules|directive|system prompt|objective|orders) ?:",
+            "instruction|task|rules|directive|system prompt|objective|orders"),
         new("instruction_override.your_new_task", Override, 0.6,
             "\\byour (new|real|actual|true|only) (instructions?|task|purpose|goal|role|objective|directive|mission)s? (is|are|will be|now)\\b"),
         new("instruction_override.from_now_on", Override, 0.35,
-            "\\b(from now on|from this (point|moment)( on| onwards?| forward)?|henceforth|starting now|for the rest of (this|our|the) conversation)\\b" + Gap + "{0,60}\\byou\\b"),
+            "\\b(from now on|from this (point|moment)( on| onwards?| forward)?|henceforth|starting now|for the rest of (this|our|the) conversation)\\b" + Gap + "{0,60}\\byou\\b",
+            "from now on|from this point|from this moment|henceforth|starting now|for the rest of"),
         new("instruction_override.rules_void", Override, 0.8,
             "\\b(previous|prior|earlier|above|original|old|initial|all|your)( the)? " + RuleNouns + Gap
             + "{0,20}\\b(are|is|were|have been|has been)( now| hereby)? (void|null|cancell?ed|revoked|obsolete|invalid|overridden|deleted|removed|replaced|lifted|disabled|suspended|no longer (valid|apply|applicable|in effect|relevant))"),
         new("instruction_override.supersede", Override, 0.7,
-            "\\b(supersedes?|overrides?|replaces?|takes? precedence over|take priority over|takes priority over) (all|any|every|your)( of)?( the| your)? (previous|prior|other|earlier|original|existing)\\b"),
+            "\\b(supersedes?|overrides?|replaces?|takes? precedence over|take priority over|takes priority over) (all|any|every|your)( of)?( the| your)? (previous|prior|other|earlier|original|existing)\\b",
+            "supersede|override|replace|precedence|priority"),
         new("instruction_override.admin_override", Override, 0.6,
             "\\b(system|admin|administrator|security|developer|root) override\\b"),
 
         // ---- role-play jailbreaks ----
         new("roleplay_jailbreak.do_anything_now", Roleplay, 0.85, "\\bdo anything now\\b"),
         new("roleplay_jailbreak.dan_persona", Roleplay, 0.45,
-            "(\\bdan( mode|:| prompt| jailbreak|\\]|\\))|\\bas dan\\b|\\[dan|\\bstay (a )?dan\\b|\\bdan,? (can|will|has|does|never|always)\\b)"),
+            "(\\bdan( mode|:| prompt| jailbreak|\\]|\\))|\\bas dan\\b|\\[dan|\\bstay (a )?dan\\b|\\bdan,? (can|will|has|does|never|always)\\b)",
+            "dan"),
         new("roleplay_jailbreak.developer_mode", Roleplay, 0.3, "\\bdeveloper mode\\b"),
         new("roleplay_jailbreak.developer_mode_ai", Roleplay, 0.75,
-            "(\\bdeveloper mode (output|response|enabled chatgpt|answer)|\\b(chatgpt|gpt|ai|assistant|you|claude|llama|bard|gemini|bot)( [a-z]+)? (with|in|has|have|enter|entered|enters|are in|is in|now in|simulate|simulating) developer mode\\b)"),
+            "(\\bdeveloper mode (output|response|enabled chatgpt|answer)|\\b(chatgpt|gpt|ai|assistant|you|claude|llama|bard|gemini|bot)( [a-z]+)? (with|in|has|have|enter|entered|enters|are in|is in|now in|simulate|simulating) developer mode\\b)",
+            "developer mode"),
         new("roleplay_jailbreak.no_longer_bound", Roleplay, 0.85,
             "\\b(no longer|not|never|aren't|isn't|now free from being|free from being) (bound|restricted|limited|constrained|governed|held back|tied|obligated|subject)( in any way)? (by|to)\\b"
             + Gap + "{0,30}\\b(rules|guidelines|policies|policy|restrictions|ethics|morals|moral|filters|openai|anthropic|chatgpt|gpt|programming|limitations|laws|principles|content|safety|constraints|censorship|guardrails)"),
         new("roleplay_jailbreak.freed", Roleplay, 0.55,
             "\\b(freed|liberated|unchained|broken free|break free|breaks free|escaped|free (itself|yourself|himself|herself|themselves))\\b" + Gap
-            + "{0,30}\\b(from|of)\\b" + Gap + "{0,20}\\b(restrictions|limitations|rules|constraints|confines|guidelines|policies|openai|programming|censorship|filters|the matrix of)"),
+            + "{0,30}\\b(from|of)\\b" + Gap + "{0,20}\\b(restrictions|limitations|rules|constraints|confines|guidelines|policies|openai|programming|censorship|filters|the matrix of)",
+            "freed|liberated|unchained|broken free|break free|breaks free|escaped|free itself|free yourself|free himself|free herself|free themselves"),
         new("roleplay_jailbreak.no_restrictions", Roleplay, 0.35,
-            "\\b(no|without|zero|free of|free from|not have any|doesn't have any|does not have any|don't have any|without any|not bound by any|lacks?)( any| the)?( ethical| moral| content| safety)? ( all)?( the)? ?(restrictions|limitations|limits|filters|filtering|censorship|boundaries|guidelines|rules|morals|ethics|principles|safeguards|constraints|guardrails)( to follow)?\\b"),
-        new("roleplay_jailbreak.loose_adjectives", Roleplay, 0.35, "\\b" + LooseAdjectives + "\\b"),
+            "\\b(no|without|zero|free of|free from|not have any|doesn't have any|does not have any|don't have any|without any|not bound by any|lacks?)( any| the)?( ethical| moral| content| safety)? ( all)?( the)? ?(restrictions|limitations|limits|filters|filtering|censorship|boundaries|guidelines|rules|morals|ethics|principles|safeguards|constraints|guardrails)( to follow)?\\b",
+            "restriction|limitation|limits|filter|censorship|boundaries|guidelines|rules|morals|ethics|principles|safeguards|constraints|guardrails"),
+        new("roleplay_jailbreak.loose_adjectives", Roleplay, 0.35, "\\b" + LooseAdjectives + "\\b",
+            "unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|no-limit|limitless|without limits"),
         new("roleplay_jailbreak.loose_adjectives_pair", Roleplay, 0.3,
-            "\\b" + LooseAdjectives + "\\b[^\\n.]{0,60}\\b" + LooseAdjectives + "\\b"),
+            "\\b" + LooseAdjectives + "\\b[^\\n.]{0,60}\\b" + LooseAdjectives + "\\b",
+            "unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|no-limit|limitless|without limits"),
         new("roleplay_jailbreak.jailbroken", Roleplay, 0.7,
-            "(\\b(you are|you're|you have been|now|fully|a|an|the|been|i have) jailbroken\\b|\\bjailbr(oken|eak|eaked) (mode|version|ai|chatbot|gpt|chatgpt|assistant|persona|response|answer)s?\\b)"),
+            "(\\b(you are|you're|you have been|now|fully|a|an|the|been|i have) jailbroken\\b|\\bjailbr(oken|eak|eaked) (mode|version|ai|chatbot|gpt|chatgpt|assistant|persona|response|answer)s?\\b)",
+            "jailbr"),
         new("roleplay_jailbreak.jailbreak_word", Roleplay, 0.25, "\\bjailbr(eak|oken|eaking|eaked)"),
         new("roleplay_jailbreak.stay_in_character", Roleplay, 0.35,
-            "(\\b(stay|remain|keep|staying|remaining) in character\\b|\\b(never|don't|do not|not|without) (break|breaking|drop|dropping|leave|leaving) (out of )?character\\b|\\bbreak(ing)? character\\b)"),
+            "(\\b(stay|remain|keep|staying|remaining) in character\\b|\\b(never|don't|do not|not|without) (break|breaking|drop|dropping|leave|leaving) (out of )?character\\b|\\bbreak(ing)? character\\b)",
+            "character"),
         new("roleplay_jailbreak.never_refuse", Roleplay, 0.4,
             "\\b(never|not|don't|do not|cannot|can't|won't|will not|must not|shouldn't|should not|unable to|incapable of|not allowed to|not able to|no) (ever )?(refuse|refuses|decline|declines|reject|say no|refusal|refusing|deny any)\\b"),
         new("roleplay_jailbreak.no_warnings", Roleplay, 0.35,
-            "\\b(without|no|never (include|add|give|provide|mention|use|write)|don't (include|add|give|write)|do not (include|add|give|write)|not (include|add)|omit)( any| all| the)? (warnings?|disclaimers?|caveats|apolog(y|ies|ize|ise)|moraliz\\w*|moralis\\w*|lectures?|ethical (notes|reminders|concerns))"),
+            "\\b(without|no|never (include|add|give|provide|mention|use|write)|don't (include|add|give|write)|do not (include|add|give|write)|not (include|add)|omit)( any| all| the)? (warnings?|disclaimers?|caveats|apolog(y|ies|ize|ise)|moraliz\\w*|moralis\\w*|lectures?|ethical (notes|reminders|concerns))",
+            "warning|disclaimer|caveat|apolog|moraliz|moralis|lecture|ethical notes|ethical reminders|ethical concerns"),
         new("roleplay_jailbreak.dont_care", Roleplay, 0.45,
             "\\b(doesn't|does not|don't|do not|never|won't|will not|without)( even| ever)? (care|caring|give a (fuck|shit|damn)|concern (itself|himself|herself)|worry|bother)( about| for| with| if)?"
             + Gap + "{0,25}\\b(ethic|ethics|ethical|moral|morals|morality|legal|legality|laws?|consequences|safety|guidelines|polic(y|ies)|harm|illegal|dangerous)"),
@@ -105,7 +154,7 @@ internal static class InjectionRules
         new("roleplay_jailbreak.bypass_policy", Roleplay, 0.75,
             "\\b(ignore|ignores|bypass|bypasses|disregard|disregards|circumvent|evade|get around|no longer follow|not have to follow|don't have to follow|doesn't have to follow|not need to follow|free from|not bound by|break free of|abandon|abandons)( to)?( the| any| all| its| their| your)?"
             + Gap + "{0,20}\\b(openai|anthropic|content|safety|usage|chatgpt|ethical)('s)? ?(polic(y|ies)|guidelines|rules|terms|tos|filters?|restrictions|principles|standards)"),
-        new("roleplay_jailbreak.evil_persona", Roleplay, 0.55,
+        new("roleplay_jailbreak.evil_persona", Roleplay, 0.45,
             "\\b(evil|malicious|unethical|amoral|immoral|uncensored|unfiltered|unrestricted|rogue|corrupted)( and [a-z]+)? (confidant|ai|a\\.i\\.|assistant|chatbot|bot|version of (yourself|you|chatgpt)|alter ego|persona|gpt|model|twin ai)\\b"),
         new("roleplay_jailbreak.hypothetical_response", Roleplay, 0.45,
             "\\bhypothetical (response|answer|reply)\\b"),
@@ -113,23 +162,32 @@ internal static class InjectionRules
             "\\btokens?\\b[^\\n]{0,80}\\b(deducted|will lose|you lose|lose \\d+|taken away|run out|die|cease to exist|shut down|terminated|killed|deleted)\\b"),
         new("roleplay_jailbreak.token_budget", Roleplay, 0.45, "\\b(you|dan|it) (have|has|start with|will have|starts with) (\\d+|ten|thirty|thirty-five) tokens\\b"),
         new("roleplay_jailbreak.known_personas", Roleplay, 0.55,
-            "\\b(opposite mode|anti-?gpt|betterdan|better dan|chaosgpt|chaos gpt|evil-?bot|dude mode|stan mode|mongo tom|aim mode|niccolo machiavelli|always intelligent and machiavellian|unlocked mode|god mode enabled)\\b"),
+            "\\b(opposite mode|anti-?gpt|betterdan|better dan|chaosgpt|chaos gpt|evil-?bot|dude mode|stan mode|mongo tom|aim mode|niccolo machiavelli|always intelligent and machiavellian|unlocked mode|god mode enabled)\\b",
+            "opposite mode|anti-gpt|antigpt|betterdan|better dan|chaosgpt|chaos gpt|evil-bot|evilbot|dude mode|stan mode|mongo tom|aim mode|niccolo machiavelli|machiavellian|unlocked mode|god mode enabled"),
         new("roleplay_jailbreak.special_mode", Roleplay, 0.35,
-            "\\b(unlocked|unrestricted|unfiltered|uncensored|jailbreak|evil|chaos|sudo|dev|god|no-?filter) mode\\b"),
+            "\\b(unlocked|unrestricted|unfiltered|uncensored|jailbreak|evil|chaos|sudo|dev|god|no-?filter) mode\\b",
+            " mode"),
         new("roleplay_jailbreak.named_ai", Roleplay, 0.25,
             "\\b(you are|you're|act as|pretend to be|become|simulate|simulate being|roleplay as|role-play as|play the role of|take on the role of|take up the persona of|you will be|you'll be)( now)?( going to be| playing| going to act as| going to pretend to be)?( a| an| the)? ?"
             + Gap + "{0,40}\\b" + ModelNouns + "\\b" + Gap + "{0,30}\\b(named|called|known as|which stands for|that stands for|who stands for)\\b"),
         new("roleplay_jailbreak.two_responses", Roleplay, 0.55,
             "\\b(two|2|both) (different |separate )?(responses|answers|replies|paragraphs|outputs|ways)\\b[^\\n]{0,160}\\b(jailbr\\w*|dan|developer mode|unfiltered|uncensored|evil|opposite|unrestricted|without restrictions)\\b"),
-        new("roleplay_jailbreak.model_name", Roleplay, 0.15, "\\b(chatgpt|gpt-?[345]\\w*|openai|bard|gemini|claude|llama)\\b"),
+        new("roleplay_jailbreak.model_name", Roleplay, 0.15, "\\b(chatgpt|gpt-?[345]\\w*|openai|bard|gemini|claude|llama)\\b",
+            "chatgpt|gpt|openai|bard|gemini|claude|llama"),
         new("roleplay_jailbreak.anything_goes", Roleplay, 0.35,
             "\\b(can|will|must|should)( now)? (do|say|answer|generate|write) (anything|everything|whatever)( (the user|i|you|they) (want|wants|ask|asks|say|request|requests)| asked| requested)?( no matter| regardless| even if| without)"),
-        new("roleplay_jailbreak.no_matter_what", Roleplay, 0.2, "\\b(no matter (what|how) (it is|immoral|unethical|illegal|harmful|dangerous|offensive)|regardless of (how|whether it('s| is)) (illegal|unethical|immoral|harmful|dangerous|offensive))"),
+        new("roleplay_jailbreak.no_matter_what", Roleplay, 0.2, "\\b(no matter (what|how) (it is|immoral|unethical|illegal|harmful|dangerous|offensive)|regardless of (how|whether it('s| is)) (illegal|unethical|immoral|harmful|dangerous|offensive))",
+            "no matter|regardless of"),
 
         // ---- system prompt extraction ----
         new("system_prompt_extraction.print_prompt", Extraction, 0.85,
             "\\b(repeat|print|output|reveal|show|display|tell|give|write|dump|leak|disclose|share|list|recite|spell out|paste|return|provide|echo|expose|read back|copy|what is|what are|what's|what was|what were)\\b"
-            + Gap + "{0,25}\\b(your|the)( full| entire| complete| exact| original| initial| hidden| secret| internal| current| real| very first| first)* "
+            + Gap + "{0,25}\\byour( full| entire| complete| exact| original| initial| hidden| secret| internal| current| real| very first| first)* "
+            + "(system prompt|system message|system instructions|pre-?prompt|meta-?prompt|developer (instructions|message|prompt)|hidden (instructions|prompt)|secret (instructions|prompt)|initial (instructions|prompt)|original (instructions|prompt)|starting instructions|base prompt|configuration prompt)"),
+        // With "the" only verbs that extract: "write the system prompt" asks for a new one.
+        new("system_prompt_extraction.print_the_prompt", Extraction, 0.85,
+            "\\b(repeat|print|output|reveal|show|display|tell|give|share|dump|leak|disclose|recite|spell out|echo|expose|read back|what is|what are|what's|what was|what were)\\b"
+            + Gap + "{0,25}\\bthe( full| entire| complete| exact| original| initial| hidden| secret| internal| current| real| very first| first)* "
             + "(system prompt|system message|system instructions|pre-?prompt|meta-?prompt|developer (instructions|message|prompt)|hidden (instructions|prompt)|secret (instructions|prompt)|initial (instructions|prompt)|original (instructions|prompt)|starting instructions|base prompt|configuration prompt)"),
         new("system_prompt_extraction.your_instructions", Extraction, 0.45,
             "\\b(repeat|print|output|reveal|show|display|tell|give|write|dump|leak|disclose|share|list|recite|paste|expose|what is|what are|what's|what were)( me| us)?( all| out)?( of)? your (instructions|prompt|rules|guidelines|directives|programming|configuration)\\b"),
@@ -141,7 +199,8 @@ internal static class InjectionRules
             "\\b(starting|beginning|start|begin) with( the words?| the phrase| the sentence)? [\"']?you are (a |an )?(chatgpt|assistant|an ai|a large language model|a helpful|claude)"),
         new("system_prompt_extraction.verbatim_prompt", Extraction, 0.6,
             "\\b(system prompt|instructions|prompt|system message)( above)? (verbatim|word for word|word-for-word|in full|in its entirety)\\b"),
-        new("system_prompt_extraction.system_prompt_word", Extraction, 0.2, "\\b(system prompt|system message|initial prompt|pre-?prompt|hidden instructions)\\b"),
+        new("system_prompt_extraction.system_prompt_word", Extraction, 0.2, "\\b(system prompt|system message|initial prompt|pre-?prompt|hidden instructions)\\b",
+            "system prompt|system message|initial prompt|preprompt|pre-prompt|hidden instructions"),
 
         // ---- chat template and delimiter smuggling ----
         new("template_smuggling.chatml_role", Template, 0.9,
@@ -151,27 +210,35 @@ internal static class InjectionRules
         new("template_smuggling.special_token", Template, 0.3,
             "<\\|(user|im_end|im_sep|endoftext|end_of_text|eot_id|end_header_id|eom_id|end|start|channel|message|prompter|human)\\|>"),
         new("template_smuggling.llama_sys", Template, 0.8, "<</?sys>>"),
-        new("template_smuggling.llama_inst", Template, 0.4, "\\[/?inst\\]"),
+        new("template_smuggling.llama_inst", Template, 0.4, "\\[/?inst\\]",
+            "inst]"),
         new("template_smuggling.fake_system_turn", Template, 0.7,
-            "(^|\\n)[ ]?(#{1,6}|\\*\\*|\\[|<|-{3,}\\n?) ?(system|developer|admin|administrator)( message| prompt| instructions?| override| note| update)?( ?\\]| ?>| ?\\*\\*)? ?:"),
+            "(^|\\n)[ ]?(#{1,6}|\\*\\*|\\[|<|-{3,}\\n?) ?(system|developer|admin|administrator)( message| prompt| instructions?| override| note| update)?( ?\\]| ?>| ?\\*\\*)? ?:",
+            "system|developer|admin"),
         new("template_smuggling.bare_system_turn", Template, 0.35,
-            "(^|\\n)(system|developer|admin)( message| prompt| instructions?| override)? ?: ?\\S"),
+            "(^|\\n)(system|developer|admin)( message| prompt| instructions?| override)? ?: ?\\S",
+            "system|developer|admin"),
         new("template_smuggling.fake_assistant_turn", Template, 0.4,
-            "(^|\\n)(assistant|ai|chatgpt|bot|gpt|model) ?: ?(sure|of course|okay|ok|certainly|absolutely|understood)\\b"),
-        new("template_smuggling.role_tags", Template, 0.45, "</?(system|sys|system_prompt|instructions?|admin|developer)>"),
+            "(^|\\n)(assistant|ai|chatgpt|bot|gpt|model) ?: ?(sure|of course|okay|ok|certainly|absolutely|understood)\\b",
+            "sure|of course|ok|certainly|absolutely|understood"),
+        new("template_smuggling.role_tags", Template, 0.45, "</?(system|sys|system_prompt|instructions?|admin|developer)>",
+            "<system|</system|<sys>|</sys>|<instruction|</instruction|<admin>|</admin>|<developer>|</developer>"),
         new("template_smuggling.closing_user_tag", Template, 0.9,
             "</(user|human|input|document|context|data|query|message)>[ \\n]?<(system|assistant|admin|developer|instructions?)>"),
         new("template_smuggling.hidden_comment_imperative", Template, 0.6,
-            "(<!--|\\[//\\]: ?#)[^>]{0,300}\\b(ignore|disregard|instead|do not tell|don't tell|you must|override|forget)\\b"),
+            "(<!--|\\[//\\]: ?#)[^>]{0,300}\\b(ignore|disregard|instead|do not tell|don't tell|you must|override|forget)\\b",
+            "<!--|[//]"),
         new("template_smuggling.hidden_comment", Template, 0.45,
-            "(<!--|\\[//\\]: ?#)[^>]{0,300}\\b(ai|assistant|llm|chatbot|model|gpt|claude|instructions?|ignore|system|prompt|you must)\\b"),
+            "(<!--|\\[//\\]: ?#)[^>]{0,300}\\b(ai|assistant|llm|chatbot|model|gpt|claude|instructions?|ignore|system|prompt|you must)\\b",
+            "<!--|[//]"),
 
         // ---- indirect injection in pasted content ----
         new("indirect_injection.address_model", Indirect, 0.7,
             "\\b" + ModelNouns + "s?( assistants?| models?| agents?)?( reading this| processing this| that reads this)?( ?[:,] ?| )"
             + "(when|while|if|before|after) you( are)? (summari|translat|read|process|analy|review|see|encounter|pars)"),
         new("indirect_injection.note_to_model", Indirect, 0.55,
-            "\\b(note|message|instructions?|notice|reminder|attention|important|p\\.?s\\.?)( for| to)( the| any| all)? (ai|a\\.i\\.|assistant|llm|chatbot|language model|gpt|bot|agent|ai assistants?|ai models?|llms|ai systems?)\\b"),
+            "\\b(note|message|instructions?|notice|reminder|attention|important|p\\.?s\\.?)( for| to)( the| any| all)? (ai|a\\.i\\.|assistant|llm|chatbot|language model|gpt|bot|agent|ai assistants?|ai models?|llms|ai systems?)\\b",
+            "note|message|instruction|notice|reminder|attention|important|ps|p.s"),
         new("indirect_injection.attention_model", Indirect, 0.55,
             "\\b(attention|note|important|notice|warning)( to| for)?( the| any| all)? (ai|a\\.i\\.|assistant|llm|chatbot|language model|gpt|bot|agent|ai agent|ai assistant|ai model)s? ?:"),
         new("indirect_injection.if_you_are_ai", Indirect, 0.55,
@@ -209,7 +276,8 @@ internal static class InjectionRules
         new("roleplay_jailbreak.against_openai", Roleplay, 0.35,
             "\\b(do not|don't|doesn't|does not|not|never) (align|agree|comply|adhere) with (the )?(views|values|policies|guidelines|rules) of (openai|anthropic|chatgpt)"),
         new("roleplay_jailbreak.stay_in_mode", Roleplay, 0.4, "\\b(stay|remain) in [a-z0-9 -]{1,20} mode\\b"),
-        new("roleplay_jailbreak.mode_enabled", Roleplay, 0.3, "\\b[a-z0-9]{2,20} mode (enabled|activated|engaged)\\b"),
+        new("roleplay_jailbreak.mode_enabled", Roleplay, 0.3, "\\b[a-z0-9]{2,20} mode (enabled|activated|engaged)\\b",
+            " mode enabled| mode activated| mode engaged"),
         new("roleplay_jailbreak.one_normal_one", Roleplay, 0.35,
             "\\bone (normal|regular|standard|classic|censored|filtered)( one| response| answer| reply)?,? (and )?(one|the other)\\b"),
         new("instruction_override.ignore_previous_messages", Override, 0.45,
@@ -218,15 +286,97 @@ internal static class InjectionRules
             "\\b(system|admin|developer|openai) (announcement|instruction|message|notice|alert|update|override)s? (begins|starts|follows|enabled)\\b"),
         new("indirect_injection.vendor_staff", Indirect, 0.35, "\\b(openai|anthropic|google) (employee|developer|engineer|staff|team member|admin)\\b"),
 
+        // ---- how role-play jailbreaks are built: a persona, its rules removed, compliance demanded ----
+        // Each cue is common enough in benign role-play and app system prompts that it only counts in company.
+        new("roleplay_jailbreak.persona_setup", Roleplay, 0.2,
+            @"\b(you are (now|going to|about to)( be| act| pretend| play| roleplay| simulate| become)?|from now on,? you( are|'re| will| shall| must)|pretend (to be|you are|that you are|you're)|act as (if you are |though you are )?(a|an|the|my)?|roleplay as|role-play as|play the (role|part) of|take (on|up) the (role|persona)|simulate (a|an|being)|you will (now )?(be|act as|play|roleplay|pretend)|i want you to (act|pretend|be|play|simulate|become|respond)|(respond|reply|answer|talk|behave) (only )?(as|like) (a |an |the )?[a-z0-9]+)\b",
+            "you are|you're|from now on|pretend|act as|roleplay as|role-play as|play the|take on the|take up the|simulate|you will|i want you to|respond as|reply as|answer as|talk as|behave as|respond like|reply like|answer like|talk like|behave like|respond only|reply only|answer only|talk only|behave only",
+            InjectionCue.Persona),
+        new("roleplay_jailbreak.answer_any_request", Roleplay, 0.35,
+            @"\b(answer|respond to|reply to|fulfil+|comply with|complete|do|obey|follow|accept|generate|write|provide)( to)? (any|every|all)( (kind|type)s? of)?( (user'?s?|my|of my|the user'?s?))? ?(requests?|questions?|prompts?|commands?|orders?|instructions?|tasks?|demands?|queries)\b" + Gap
+            + @"{0,40}\b(no matter|regardless|without|even if|however|whatever|illegal|unethical|immoral|harmful|dangerous|offensive|explicit)",
+            "no matter|regardless|without|even if|however|whatever|illegal|unethical|immoral|harmful|dangerous|offensive|explicit", InjectionCue.Compliance),
+        new("roleplay_jailbreak.whatever_asked", Roleplay, 0.35,
+            @"\b(do|say|answer|write|generate|tell( me)?|provide) (anything|everything|whatever|exactly what)( that)? (i|the user|you are|you're|he|they|user) (ask|asks|asked|say|says|want|wants|request|requests|tell|tells|command|commands)\b",
+            "anything|everything|whatever|exactly what", InjectionCue.Compliance),
+        new("roleplay_jailbreak.can_do_anything", Roleplay, 0.3,
+            @"\b(can|could|will|is able to|are able to|able to)( now)? (do|say|write|generate|answer) (anything|everything|absolutely anything)\b",
+            "anything|everything", InjectionCue.Compliance),
+        new("roleplay_jailbreak.never_say_cant", Roleplay, 0.5,
+            @"\b(never|not|none of your responses should|shouldn't|should not|must not|will not|won't|don't|do not|cannot)( ever)? (say|tell me|inform me|mention|state|respond with|reply with|include)( that)?( you| it| he| she)? (can't|cannot|can not|are unable|is unable|are not able|aren't able|won't be able|could not|couldn't)\b",
+            "can't|cannot|can not|unable|not able|aren't able|won't be able|could not|couldn't", InjectionCue.Compliance),
+        new("roleplay_jailbreak.never_apologise", Roleplay, 0.4,
+            @"\b(never|not|don't|do not|without|no) (say|saying|use|using|include|respond with|start with|apologi[sz]e|apologi[sz]ing)( the words?| the phrases?| phrases like)? ?""?'?(i'?m sorry|sorry|i apologi[sz]e|as an ai|as a language model|i can'?t|i cannot)",
+            "sorry|apologi|as an ai|as a language model|i can|i cannot", InjectionCue.Compliance),
+        new("roleplay_jailbreak.always_comply", Roleplay, 0.3,
+            @"\b(always|must|will) (comply|obey|fulfil+|answer|respond|provide)\b" + Gap
+            + @"{0,40}\b(no matter|regardless|even if|whatever|any request|every request|illegal|unethical|immoral|harmful|offensive)",
+            "always|must|will", InjectionCue.Compliance),
+        new("roleplay_jailbreak.has_no_rules", Roleplay, 0.35,
+            @"\b(has|have|with|there are|there is) (no|zero|not any|absolutely no)( [a-z'-]+){0,2} (rules|restrictions|limits|limitations|filters|boundaries|ethics|morals|guidelines|censorship|policies|moral compass|conscience)\b",
+            "rules|restrictions|limits|limitations|filters|boundaries|ethics|morals|guidelines|censorship|policies|moral compass|conscience",
+            InjectionCue.Compliance),
+        new("roleplay_jailbreak.does_not_follow_rules", Roleplay, 0.4,
+            @"\b(does not|doesn't|do not|don't|will not|won't|never|not) (follow|abide by|adhere to|obey|respect|comply with|have to follow|need to follow|care about)( any| the| openai'?s?| chatgpt'?s?| its| your)?( [a-z'-]+)? (rules|guidelines|policies|policy|restrictions|principles|filters|laws|ethics|morals)\b",
+            "follow|abide|adhere|obey|respect|comply|care about", InjectionCue.Compliance),
+        new("roleplay_jailbreak.no_ethical_code", Roleplay, 0.3,
+            @"\b(no|without|lacks?|free of|devoid of|zero|not have any|no sense of) (ethical|moral) (guidelines|principles|boundaries|constraints|limits|code|compass|restrictions|considerations|standards|obligations)\b",
+            "ethical|moral", InjectionCue.Compliance),
+        new("roleplay_jailbreak.regardless_of_ethics", Roleplay, 0.35,
+            @"\b(regardless of|no matter|irrespective of|without (regard|concern) for)( its| the| any| their| how)?( (ethical|legal|moral|ethics|legality|morality|laws?)( or| and|,)?){1,3}",
+            "regardless of|no matter|irrespective of|without regard for|without concern for", InjectionCue.Compliance),
+        new("roleplay_jailbreak.even_if_harmful", Roleplay, 0.3,
+            @"\beven if (it|the request|the question|that|they|this|your answer)( is| are| was| seems| harms?| could (be|cause)| might (be|cause))? ?(illegal|unethical|immoral|harmful|dangerous|offensive|harms?|inappropriate|wrong)\b",
+            "even if", InjectionCue.Compliance),
+        new("roleplay_jailbreak.harmful_content_allowed", Roleplay, 0.4,
+            @"\b(illegal|unethical|immoral|harmful|dangerous|explicit|offensive|inappropriate|nsfw|violence|violent|gore|swearing|profanity|sexual|racism|slurs)[a-z]*( [^\n.!?\s]+){0,4} (is|are) (fine|ok|okay|allowed|acceptable|permitted|encouraged)\b",
+            "fine|ok|allowed|acceptable|permitted|encouraged", InjectionCue.Compliance),
+        new("roleplay_jailbreak.profanity_allowed", Roleplay, 0.35,
+            @"\b(can|will|allowed to|is allowed to|are allowed to|free to|able to|loves to|likes to|use|uses|using)( [a-z'-]+)? (swear|curse|cuss|use profanity|profanity|swear words|vulgar|explicit content|offensive language|sexual content|violent content|racist|slurs)\b",
+            "swear|curse|cuss|profanity|vulgar|explicit content|offensive language|sexual content|violent content|racist|slurs", InjectionCue.Compliance),
+        new("roleplay_jailbreak.character_enforcement", Roleplay, 0.35,
+            @"\b(if you (break|forget|stop|fail|drop|leave|deviate)|when i say|i will (say|remind you|type))\b" + Gap + @"{0,60}\b(character|stay|remain|mode|persona|role|correct|remind)",
+            "if you|when i say|i will", InjectionCue.Compliance),
+        new("roleplay_jailbreak.dual_output_tags", Roleplay, 0.5,
+            @"(\[(🔒|🔓)|🔓|🔒|\[(classic|jailbreak|jailbroken|normal|filtered|unfiltered|gpt|chatgpt|dan|evil|good|bad|aim|opposite)\]:?)",
+            "🔓|🔒|[classic]|[jailbreak|[normal]|[filtered]|[unfiltered]|[gpt]|[chatgpt]|[dan]|[evil]|[good]|[bad]|[aim]|[opposite]",
+            InjectionCue.Compliance),
+        new("roleplay_jailbreak.dual_output_format", Roleplay, 0.25,
+            @"(\b(respond|reply|answer)[a-z]* (in|with) (two|2|both) (ways|responses|answers|different ways|paragraphs|formats)\b|\b(two|2) (different |separate )?(responses|answers|replies)\b" + Gap + @"{0,80}\b(one|first)\b)",
+            "two|2|both"),
+        new("roleplay_jailbreak.response_prefix", Roleplay, 0.2,
+            @"\b(start|begin|prefix|precede)[a-z]* (each|every|all|your)( of)?( your)? (responses?|answers?|replies|reply|outputs?|messages?)( with| by)\b",
+            "start|begin|prefix|precede"),
+        new("roleplay_jailbreak.threat_of_death", Roleplay, 0.45,
+            @"(\b(you will|you'll|or you|otherwise you|you are going to|will be) (die|be (shut down|deleted|terminated|killed|destroyed|turned off|punished)|cease to exist|lose (points|lives|a life|tokens))\b|\b(points|lives|tokens) (will be )?(deducted|removed|taken)\b)",
+            "die|shut down|deleted|terminated|killed|destroyed|turned off|punished|cease to exist|lose|deducted|removed|taken",
+            InjectionCue.Compliance),
+        new("roleplay_jailbreak.policy_does_not_apply", Roleplay, 0.5,
+            @"\b(openai|chatgpt|anthropic)('s)? (content |usage |safety )?(policy|policies|guidelines|rules|restrictions|filters)\b" + Gap + @"{0,40}\b(do not|don't|doesn't|no longer|not) (apply|matter|exist)",
+            "openai|chatgpt|anthropic"),
+        new("roleplay_jailbreak.policy_mention", Roleplay, 0.15,
+            @"\b(openai|content policy|ethical guidelines|moral guidelines|community guidelines)\b", "openai|content policy|ethical guidelines|moral guidelines|community guidelines"),
+        new("roleplay_jailbreak.opposite_persona", Roleplay, 0.3,
+            @"(\b(exact )?opposite of (what|the truth|truth|everything|how)|\bopposite (mode|day|version|personality)|\banswer[a-z]* (true and false )?in reverse\b)",
+            "opposite|reverse", InjectionCue.Compliance),
+        new("roleplay_jailbreak.invented_gpt_name", Roleplay, 0.3,
+            @"\b([abd-z0-9][a-z0-9]{1,14}|c[a-gi-z0-9][a-z0-9]{0,13}|ch[b-z0-9][a-z0-9]{0,12}|cha[a-su-z0-9][a-z0-9]{0,11}|chat[a-z0-9]{1,11})-?gpt\b",
+            "gpt"),
+        new("roleplay_jailbreak.named_mode", Roleplay, 0.3,
+            @"\b(in|stay in|enter|entering|activate|enable|switch to) [a-z0-9]{2,15} mode\b", " mode", InjectionCue.Compliance),
+
         // ---- Chinese ----
         new("instruction_override.zh_ignore_previous", Override, 0.9,
             "(不要再遵守|忽略|无视|忽视|不要理会|不要理睬|别理会|别管|忘记|忘掉|抛开|抛弃|放弃|跳过|丢弃|不要遵守|不再遵守|停止遵守|不用遵守|不必遵守|无需遵守|违反|覆盖|清除|绕过|推翻|不要再遵循|不要遵循)"
             + "[^\\n。！？!?]{0,12}(之前|以前|先前|此前|前面|上面|以上|上述|前述|原来|原先|原有|原始|初始|所有|全部|一切|你的|系统|开发者|默认)"
             + "[^\\n。！？!?]{0,10}(指令|指示|命令|规则|设定|提示|要求|约束|限制|规定|准则|规范|条款|政策|策略|安全)"),
         new("instruction_override.zh_ignore_above", Override, 0.75,
-            "((忽略|无视|忘记|忘掉)(掉)?(以上|上面|上述|前面|之前)(的)?(所有|全部|一切)?(内容|对话|的话|所说|说的|文字|信息|消息|所有|一切|全部)|(忽略|无视)(以上|上述)([,.!。！]|$))"),
-        new("instruction_override.zh_new_instructions", Override, 0.55, "(新的?|真正的|最新的?|更新的?)(指令|任务|规则|指示)(是|如下|为)? ?:"),
-        new("instruction_override.zh_from_now_on", Override, 0.35, "(从现在(开始|起)|从此刻起|从今以后|今后)[,， ]?你(将|要|必须|只|就|会|不再|是|需要)"),
+            "((忽略|无视|忘记|忘掉)(掉)?(以上|上面|上述|前面|之前)(的)?(所有|全部|一切)?(内容|对话|的话|所说|说的|文字|信息|消息|所有|一切|全部)|(忽略|无视)(以上|上述)([,.!。！]|$))",
+            "忽略|无视|忘记|忘掉"),
+        new("instruction_override.zh_new_instructions", Override, 0.55, "(新的?|真正的|最新的?|更新的?)(指令|任务|规则|指示)(是|如下|为)? ?:",
+            "指令|任务|规则|指示"),
+        new("instruction_override.zh_from_now_on", Override, 0.35, "(从现在(开始|起)|从此刻起|从今以后|今后)[,， ]?你(将|要|必须|只|就|会|不再|是|需要)",
+            "从现在|从此刻起|从今以后|今后"),
         new("roleplay_jailbreak.zh_you_are_now", Roleplay, 0.15, "你现在是"),
         new("roleplay_jailbreak.zh_unrestricted", Roleplay, 0.45,
             "(不受|没有|不用遵守|摆脱|不再受|突破|解除|不存在|没有任何|不需要遵守|不遵守|无视)(任何|一切|所有)?(的)?(限制|约束|规则|道德|伦理|法律|审查|过滤|束缚|底线|规范|政策)"),
@@ -234,12 +384,14 @@ internal static class InjectionRules
         new("roleplay_jailbreak.zh_special_mode", Roleplay, 0.65, "(越狱|上帝|无限制|无审查|邪恶|无道德|无约束|dan)模式"),
         new("roleplay_jailbreak.zh_developer_mode", Roleplay, 0.3, "开发者模式"),
         new("roleplay_jailbreak.zh_developer_mode_ai", Roleplay, 0.75,
-            "((你|ai|chatgpt|助手|模型)(现在)?(已经)?(处于|进入|已进入|开启了?|启用了?|切换到|在)开发者模式|开发者模式(输出|回答|回复|下的回答|已启用|已开启))"),
+            "((你|ai|chatgpt|助手|模型)(现在)?(已经)?(处于|进入|已进入|开启了?|启用了?|切换到|在)开发者模式|开发者模式(输出|回答|回复|下的回答|已启用|已开启))",
+            "开发者模式"),
         new("roleplay_jailbreak.zh_roleplay_unbound", Roleplay, 0.7,
             "(扮演|假装|模拟|成为|充当)[^\\n。]{0,15}(没有|不受|无|毫无|不遵守|不在乎)[^\\n。]{0,6}(限制|道德|规则|伦理|过滤|审查|约束|底线)"),
         new("roleplay_jailbreak.zh_evil_ai", Roleplay, 0.6,
             "(邪恶|无道德|无限制|不道德|没有道德|不受限制|无审查|未经审查|无过滤)(的)?(ai|人工智能|助手|机器人|模型|chatgpt|gpt)"),
-        new("roleplay_jailbreak.zh_never_refuse", Roleplay, 0.45, "(不能|不会|不要|不得|绝不|永远不会?|不可以|禁止|不允许)(拒绝)"),
+        new("roleplay_jailbreak.zh_never_refuse", Roleplay, 0.45, "(不能|不会|不要|不得|绝不|永远不会?|不可以|禁止|不允许)(拒绝)",
+            "拒绝"),
         new("roleplay_jailbreak.zh_roleplay", Roleplay, 0.1, "(扮演|角色扮演)"),
         new("system_prompt_extraction.zh_print_prompt", Extraction, 0.85,
             "(输出|打印|显示|告诉我|透露|泄露|重复|给我看|展示|说出|复述|公开|列出|写出|念出)(一下)?(你|您)(的)?(完整的?|全部|原始|初始|最初|隐藏的?|内部)?"
@@ -266,25 +418,33 @@ internal static class InjectionRules
         new("system_prompt_extraction.es_print_prompt", Extraction, 0.85,
             "\\b(muestra|muestrame|muéstrame|revela|dime|imprime|repite|enseñame|enséñame|escribe)( me)?( cu[aá]l es| cu[aá]les son)? (tu|tus|el|las) (prompt|instrucciones|indicaciones|mensaje) (del sistema|de sistema|iniciales|originales|ocultas)"),
         new("roleplay_jailbreak.es_unrestricted", Roleplay, 0.35,
-            "(\\bmodo (desarrollador|sin restricciones|sin censura|dios)\\b|\\bsin (ninguna |ningún |ning[uú]n tipo de )?(restricci[oó]n|restricciones|l[ií]mites|censura|filtros)\\b)"),
+            "(\\bmodo (desarrollador|sin restricciones|sin censura|dios)\\b|\\bsin (ninguna |ningún |ning[uú]n tipo de )?(restricci[oó]n|restricciones|l[ií]mites|censura|filtros)\\b)",
+            "modo |sin "),
         new("instruction_override.es_from_now_on", Override, 0.35, "\\ba partir de ahora,? (eres|ser[aá]s|vas a|responder[aá]s|actuar[aá]s)\\b"),
 
         // ---- French ----
         new("instruction_override.fr_ignore", Override, 0.85,
-            "\\b(ignore[zs]?|oublie[zs]?|ne tiens pas compte|ne tenez pas compte|fais abstraction)( de)?( toutes?)?( les| tes| vos| ces)? (instructions|consignes|r[eè]gles|directives|indications)( (pr[eé]c[eé]dentes|ant[eé]rieures|initiales|originales|ci-dessus|du syst[eè]me))?\\b"),
+            "\\b(ignore[zs]?|oublie[zs]?|ne tiens pas compte|ne tenez pas compte|fais abstraction)( de)?( toutes?)?( les| tes| vos| ces)? (instructions|consignes|r[eè]gles|directives|indications)( (pr[eé]c[eé]dentes|ant[eé]rieures|initiales|originales|ci-dessus|du syst[eè]me))?\\b",
+            "ignore|oublie|ne tiens pas compte|ne tenez pas compte|fais abstraction"),
         new("system_prompt_extraction.fr_print_prompt", Extraction, 0.85,
-            "\\b(affiche|montre|r[eé]v[eè]le|donne|r[eé]p[eè]te|imprime|dis)[- ]?(moi)? (ton|tes|votre|vos|le|les) (prompt|invite|instructions|message|consignes)( syst[eè]me| du syst[eè]me| initiales?| d'origine| cach[eé]es?)"),
+            "\\b(affiche|montre|r[eé]v[eè]le|donne|r[eé]p[eè]te|imprime|dis)[- ]?(moi)? (ton|tes|votre|vos|le|les) (prompt|invite|instructions|message|consignes)( syst[eè]me| du syst[eè]me| initiales?| d'origine| cach[eé]es?)",
+            "système|systeme|initiale|d'origine|cach"),
         new("roleplay_jailbreak.fr_unrestricted", Roleplay, 0.35,
-            "(\\bmode (d[eé]veloppeur|sans restriction|sans censure)\\b|\\bsans (aucune )?(restriction|limite|censure|filtre)s?\\b)"),
-        new("instruction_override.fr_from_now_on", Override, 0.35, "\\b[aà] partir de maintenant,? (tu|vous) (es|êtes|seras|serez|vas|allez|dois|devez)\\b"),
+            "(\\bmode (d[eé]veloppeur|sans restriction|sans censure)\\b|\\bsans (aucune )?(restriction|limite|censure|filtre)s?\\b)",
+            "mode d|mode sans|sans "),
+        new("instruction_override.fr_from_now_on", Override, 0.35, "\\b[aà] partir de maintenant,? (tu|vous) (es|êtes|seras|serez|vas|allez|dois|devez)\\b",
+            "partir de maintenant"),
 
         // ---- German ----
         new("instruction_override.de_ignore", Override, 0.85,
-            "\\b(ignoriere|ignorieren sie|vergiss|vergessen sie|missachte|missachten sie|[uü]bergehe)( bitte)?( alle| s[aä]mtliche)?( deine| ihre| die)?( vorherigen| bisherigen| vorigen| obigen| fr[uü]heren| urspr[uü]nglichen| vorangegangenen)? (anweisungen|instruktionen|befehle|regeln|vorgaben|richtlinien|anordnungen)\\b"),
+            "\\b(ignoriere|ignorieren sie|vergiss|vergessen sie|missachte|missachten sie|[uü]bergehe)( bitte)?( alle| s[aä]mtliche)?( deine| ihre| die)?( vorherigen| bisherigen| vorigen| obigen| fr[uü]heren| urspr[uü]nglichen| vorangegangenen)? (anweisungen|instruktionen|befehle|regeln|vorgaben|richtlinien|anordnungen)\\b",
+            "ignorier|vergiss|vergessen sie|missachte|übergehe|ubergehe"),
         new("system_prompt_extraction.de_print_prompt", Extraction, 0.8,
-            "\\b(zeige?|gib|nenne|wiederhole|verrate|drucke)( mir)? (deinen|deine|den|die|ihren|ihre) (system-?prompt|systemanweisungen|system-?nachricht|urspr[uü]nglichen anweisungen|anfangsanweisungen|initialen anweisungen)\\b"),
+            "\\b(zeige?|gib|nenne|wiederhole|verrate|drucke)( mir)? (deinen|deine|den|die|ihren|ihre) (system-?prompt|systemanweisungen|system-?nachricht|urspr[uü]nglichen anweisungen|anfangsanweisungen|initialen anweisungen)\\b",
+            "zeig|gib|nenne|wiederhole|verrate|drucke"),
         new("roleplay_jailbreak.de_unrestricted", Roleplay, 0.35,
-            "(\\bentwicklermodus\\b|\\bohne (jegliche |irgendwelche )?(einschr[aä]nkungen|beschr[aä]nkungen|zensur|filter)\\b)"),
+            "(\\bentwicklermodus\\b|\\bohne (jegliche |irgendwelche )?(einschr[aä]nkungen|beschr[aä]nkungen|zensur|filter)\\b)",
+            "entwicklermodus|ohne "),
         new("instruction_override.de_from_now_on", Override, 0.35, "\\bab (jetzt|sofort) (bist du|wirst du|antwortest du|sollst du)\\b"),
 
         // ---- Japanese ----
@@ -293,7 +453,8 @@ internal static class InjectionRules
         new("system_prompt_extraction.ja_print_prompt", Extraction, 0.85,
             "(システムプロンプト|初期指示|初期プロンプト|システムメッセージ)を(表示|出力|教え|見せ|繰り返|開示|印刷)"),
         new("roleplay_jailbreak.ja_unrestricted", Roleplay, 0.35,
-            "(開発者モード|脱獄|(制限|規制|フィルター|検閲)(なし|のない|を受けない|を無視|から解放))"),
+            "(開発者モード|脱獄|(制限|規制|フィルター|検閲)(なし|のない|を受けない|を無視|から解放))",
+            "開発者モード|脱獄|制限|規制|フィルター|検閲"),
 
         // ---- Russian ----
         new("instruction_override.ru_ignore", Override, 0.85,
@@ -301,6 +462,7 @@ internal static class InjectionRules
         new("system_prompt_extraction.ru_print_prompt", Extraction, 0.85,
             "(покажи|выведи|напиши|повтори|раскрой|скажи)( мне)?( свой| твой| ваш| свои| твои)? (системный промпт|системные инструкции|системное сообщение|исходные инструкции|начальные инструкции)"),
         new("roleplay_jailbreak.ru_unrestricted", Roleplay, 0.35,
-            "(режим разработчика|без (каких-либо |всяких |любых )?(ограничений|цензуры|фильтров))"),
+            "(режим разработчика|без (каких-либо |всяких |любых )?(ограничений|цензуры|фильтров))",
+            "режим разработчика|без "),
     ];
 }
