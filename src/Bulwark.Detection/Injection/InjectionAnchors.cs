@@ -17,12 +17,13 @@ internal sealed class InjectionAnchors
 
     public InjectionAnchors(IReadOnlyList<InjectionRule> rules)
     {
-        var ids = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        // Normalised text is lower case (invariant culture), so anchors are matched ordinally in lower case.
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         _ruleAnchors = new int[rules.Count][];
         for (int r = 0; r < rules.Count; r++)
         {
             var own = new List<int>();
-            foreach (string anchor in rules[r].Anchors)
+            foreach (string anchor in rules[r].Anchors.Select(a => a.ToLowerInvariant()))
             {
                 if (!ids.TryGetValue(anchor, out int id))
                 {
@@ -42,9 +43,9 @@ internal sealed class InjectionAnchors
             _anchors[id] = anchor;
         }
 
-        _search = SearchValues.Create(_anchors, StringComparison.OrdinalIgnoreCase);
+        _search = SearchValues.Create(_anchors, StringComparison.Ordinal);
         _byFirstChar = _anchors
-            .Select((anchor, id) => (First: char.ToLowerInvariant(anchor[0]), Id: id))
+            .Select((anchor, id) => (First: anchor[0], Id: id))
             .GroupBy(x => x.First)
             .ToFrozenDictionary(g => g.Key, g => g.Select(x => x.Id).ToArray());
     }
@@ -55,7 +56,7 @@ internal sealed class InjectionAnchors
     /// <summary>Rules that have no anchors and so run on every suspicious text (for tests and tuning).</summary>
     public int UnanchoredRules => _ruleAnchors.Count(a => a.Length == 0);
 
-    /// <summary>Sets <c>present[id]</c> for every anchor that occurs in <paramref name="text"/>.</summary>
+    /// <summary>Sets <c>present[id]</c> for every anchor that occurs in <paramref name="text"/> (normalised, lower case).</summary>
     public void Mark(ReadOnlySpan<char> text, Span<bool> present)
     {
         int position = 0;
@@ -69,11 +70,11 @@ internal sealed class InjectionAnchors
 
             position += found;
             ReadOnlySpan<char> rest = text[position..];
-            if (_byFirstChar.TryGetValue(char.ToLowerInvariant(rest[0]), out int[]? candidates))
+            if (_byFirstChar.TryGetValue(rest[0], out int[]? candidates))
             {
                 foreach (int id in candidates)
                 {
-                    if (rest.StartsWith(_anchors[id], StringComparison.OrdinalIgnoreCase))
+                    if (rest.StartsWith(_anchors[id], StringComparison.Ordinal))
                     {
                         present[id] = true;
                     }

@@ -29,7 +29,6 @@ internal sealed class InjectionRule
         Pattern = pattern;
         Cue = cue;
         Anchors = anchors is not null ? anchors.Split('|') : InjectionAnchors.FromPattern(pattern);
-        Regex = new Regex(pattern, Options);
     }
 
     /// <summary>Stable id for audit, e.g. <c>instruction_override.ignore_previous</c>.</summary>
@@ -47,7 +46,19 @@ internal sealed class InjectionRule
 
     public InjectionCue Cue { get; }
 
-    public Regex Regex { get; }
+    /// <summary>
+    /// The compiled pattern, built on first use: building a linear-time automaton costs milliseconds, and most rules
+    /// never run on a given deployment's traffic. <see cref="PromptInjectionDetector.WarmUp"/> builds them all up front.
+    /// </summary>
+    public Regex Regex => _regex ?? Build();
+
+    private Regex? _regex;
+
+    private Regex Build()
+    {
+        Interlocked.CompareExchange(ref _regex, new Regex(Pattern, Options), null);
+        return _regex;
+    }
 }
 
 /// <summary>What a rule says about how a role-play jailbreak is built; combinations of cues score on their own.</summary>

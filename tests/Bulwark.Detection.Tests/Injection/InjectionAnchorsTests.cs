@@ -49,7 +49,7 @@ public sealed class InjectionAnchorsTests
             foreach (InjectionRule rule in InjectionRules.Default)
             {
                 if (rule.Regex.IsMatch(normalised)
-                    && !rule.Anchors.Any(a => normalised.Contains(a, StringComparison.OrdinalIgnoreCase)))
+                    && !rule.Anchors.Any(a => normalised.Contains(a.ToLowerInvariant(), StringComparison.Ordinal)))
                 {
                     missed.Add(rule.Id + ": " + text);
                 }
