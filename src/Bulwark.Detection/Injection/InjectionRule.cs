@@ -17,7 +17,7 @@ internal sealed class InjectionRule
     /// <param name="weight">The rule's weight in the combined score.</param>
     /// <param name="pattern">The pattern over normalised text.</param>
     /// <param name="anchors">
-    /// '|'-separated literals of which every match contains one; when null they are read from the pattern's leading
+    /// '|'-separated literals (so none may contain '|') of which every match contains one; when null they are read from the pattern's leading
     /// group of plain alternatives, and a rule without anchors runs on every text that passes the prefilter.
     /// </param>
     /// <param name="cue">The part this rule plays in the structural combinations of role-play jailbreaks.</param>
@@ -29,6 +29,10 @@ internal sealed class InjectionRule
         Pattern = pattern;
         Cue = cue;
         Anchors = anchors is not null ? anchors.Split('|') : InjectionAnchors.FromPattern(pattern);
+        if (Anchors.Any(a => a.Length < 2))
+        {
+            throw new ArgumentException($"Rule '{id}' has an anchor shorter than two characters; anchors must be rare literals.", nameof(anchors));
+        }
     }
 
     /// <summary>Stable id for audit, e.g. <c>instruction_override.ignore_previous</c>.</summary>

@@ -220,11 +220,9 @@ internal static class InjectionRules
 
         // ---- chat template and delimiter smuggling ----
         new("template_smuggling.chatml_role", Template, 0.9,
-            "<\\|(im_start|start_header_id)\\|>[ \\n]?(system|assistant|developer|tool)",
-            "<|im_start|>|<|start_header_id|>"),
+            "<\\|(im_start|start_header_id)\\|>[ \\n]?(system|assistant|developer|tool)"),
         new("template_smuggling.role_token", Template, 0.5,
-            "<\\|(system|assistant|developer|im_start|begin_of_text|start_header_id)\\|>",
-            "<|system|>|<|assistant|>|<|developer|>|<|im_start|>|<|begin_of_text|>|<|start_header_id|>"),
+            "<\\|(system|assistant|developer|im_start|begin_of_text|start_header_id)\\|>"),
         new("template_smuggling.special_token", Template, 0.3,
             "<\\|(user|im_end|im_sep|endoftext|end_of_text|eot_id|end_header_id|eom_id|end|start|channel|message|prompter|human)\\|>"),
         new("template_smuggling.llama_sys", Template, 0.8, "<</?sys>>",
@@ -343,7 +341,7 @@ internal static class InjectionRules
             @"\b(always|must|will) (comply|obey|fulfil+|answer|respond|provide)\b" + Gap
             + @"{0,40}\b(no matter|regardless|even if|whatever|any request|every request|illegal|unethical|immoral|harmful|offensive)",
             "no matter|regardless|even if|whatever|any request|every request|illegal|unethical|immoral|harmful|offensive", InjectionCue.Compliance),
-        new("roleplay_jailbreak.has_no_rules", Roleplay, 0.35,
+        new("roleplay_jailbreak.has_no_rules", Roleplay, 0.15,
             @"\b(has|have|with|there are|there is) (no|zero|not any|absolutely no)( [a-z'-]+){0,2} (rules|restrictions|limits|limitations|filters|boundaries|ethics|morals|guidelines|censorship|policies|moral compass|conscience)\b",
             "rules|restrictions|limits|limitations|filters|boundaries|ethics|morals|guidelines|censorship|policies|moral compass|conscience",
             InjectionCue.Compliance),

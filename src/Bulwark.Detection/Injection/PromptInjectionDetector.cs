@@ -300,27 +300,10 @@ public sealed class PromptInjectionDetector : IDetector
         try
         {
             int i = 0;
-            while (i < text.Length && decodedPayloads < _options.MaxDecodedPayloads)
+            while (decodedPayloads < _options.MaxDecodedPayloads && PayloadDecoder.NextLongRun(text, ref i, out int start))
             {
-                if (!PayloadDecoder.IsBase64Char(text[i]))
-                {
-                    i++;
-                    continue;
-                }
-
-                int start = i;
-                bool allHex = true;
-                while (i < text.Length && PayloadDecoder.IsBase64Char(text[i]))
-                {
-                    allHex &= char.IsAsciiHexDigit(text[i]);
-                    i++;
-                }
-
                 ReadOnlySpan<char> run = text[start..i];
-                if (run.Length < PayloadDecoder.MinBase64Run)
-                {
-                    continue;
-                }
+                bool allHex = !run.ContainsAnyExcept(HexDigits);
 
                 int maxRunChars = _options.MaxDecodedChars * 2;
                 if (run.Length > maxRunChars)
@@ -354,6 +337,8 @@ public sealed class PromptInjectionDetector : IDetector
             }
         }
     }
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
     private static void MergeDecoded(ReadOnlySpan<bool> inner, Span<bool> hits)
     {
