@@ -11,8 +11,14 @@ namespace Bulwark.Detection.Injection;
 internal sealed class InjectionAnchors
 {
     private readonly string[] _anchors;
-    private readonly SearchValues<string> _search;
+
+    // SearchValues<string> is vectorised (Teddy) only for ASCII needles; with one non-ASCII needle the whole set
+    // falls back to Aho-Corasick. So ASCII anchors get their own set, and non-ASCII anchors (Chinese, Japanese,
+    // Cyrillic, accented) are found by their first character, then verified.
+    private readonly SearchValues<string> _asciiSearch;
+    private readonly SearchValues<char> _otherKeyChars;
     private readonly FrozenDictionary<char, int[]> _byFirstChar;
+    private readonly FrozenDictionary<char, (int Id, int Offset)[]> _byKeyChar;
     private readonly int[][] _ruleAnchors;
 
     public InjectionAnchors(IReadOnlyList<InjectionRule> rules)
@@ -43,12 +49,20 @@ internal sealed class InjectionAnchors
             _anchors[id] = anchor;
         }
 
-        _search = SearchValues.Create(_anchors, StringComparison.Ordinal);
-        _byFirstChar = _anchors
-            .Select((anchor, id) => (First: anchor[0], Id: id))
-            .GroupBy(x => x.First)
-            .ToFrozenDictionary(g => g.Key, g => g.Select(x => x.Id).ToArray());
+        // A non-ASCII anchor is keyed by its first non-ASCII character and that character's offset in the anchor.
+        var ascii = _anchors.Select((anchor, id) => (anchor, id)).Where(x => System.Text.Ascii.IsValid(x.anchor)).ToArray();
+        var other = _anchors.Select((anchor, id) => (anchor, id)).Where(x => !System.Text.Ascii.IsValid(x.anchor))
+            .Select(x => (x.id, Offset: x.anchor.AsSpan().IndexOfAnyExceptInRange('\0', '\u007F'), x.anchor))
+            .ToArray();
+        _asciiSearch = SearchValues.Create(ascii.Select(x => x.anchor).ToArray(), StringComparison.Ordinal);
+        _byFirstChar = ascii.GroupBy(x => x.anchor[0]).ToFrozenDictionary(g => g.Key, g => g.Select(x => x.id).ToArray());
+        _otherKeyChars = SearchValues.Create(other.Select(x => x.anchor[x.Offset]).Distinct().ToArray());
+        _byKeyChar = other.GroupBy(x => x.anchor[x.Offset])
+            .ToFrozenDictionary(g => g.Key, g => g.Select(x => (x.id, x.Offset)).ToArray());
     }
+
+    /// <summary>The distinct anchors, by id (lower case).</summary>
+    public IReadOnlyList<string> All => _anchors;
 
     /// <summary>How many distinct anchors there are; the length of the span <see cref="Mark"/> fills.</summary>
     public int Count => _anchors.Length;
@@ -62,26 +76,55 @@ internal sealed class InjectionAnchors
         int position = 0;
         while (position < text.Length)
         {
-            int found = text[position..].IndexOfAny(_search);
+            int found = text[position..].IndexOfAny(_asciiSearch);
+            if (found < 0)
+            {
+                break;
+            }
+
+            position += found;
+            MarkAt(text[position..], present);
+            position++;
+        }
+
+        if (System.Text.Ascii.IsValid(text))
+        {
+            return;
+        }
+
+        position = 0;
+        while (position < text.Length)
+        {
+            int found = text[position..].IndexOfAny(_otherKeyChars);
             if (found < 0)
             {
                 return;
             }
 
             position += found;
-            ReadOnlySpan<char> rest = text[position..];
-            if (_byFirstChar.TryGetValue(rest[0], out int[]? candidates))
+            foreach ((int id, int offset) in _byKeyChar[text[position]])
             {
-                foreach (int id in candidates)
+                if (position >= offset && text[(position - offset)..].StartsWith(_anchors[id], StringComparison.Ordinal))
                 {
-                    if (rest.StartsWith(_anchors[id], StringComparison.Ordinal))
-                    {
-                        present[id] = true;
-                    }
+                    present[id] = true;
                 }
             }
 
             position++;
+        }
+    }
+
+    private void MarkAt(ReadOnlySpan<char> rest, Span<bool> present)
+    {
+        if (_byFirstChar.TryGetValue(rest[0], out int[]? candidates))
+        {
+            foreach (int id in candidates)
+            {
+                if (rest.StartsWith(_anchors[id], StringComparison.Ordinal))
+                {
+                    present[id] = true;
+                }
+            }
         }
     }
 
