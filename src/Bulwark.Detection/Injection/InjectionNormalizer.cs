@@ -44,6 +44,18 @@ internal static class InjectionNormalizer
         for (int i = 0; i < source.Length; i++)
         {
             char c = source[i];
+            if (c < 0x80)
+            {
+                // Fast path: a run of ASCII only needs lower-casing.
+                int run = source[i..].IndexOfAnyExceptInRange('\0', '\u007F');
+                run = run < 0 ? source.Length - i : run;
+                System.Text.Ascii.ToLower(source.Slice(i, run), destination.Slice(written, run), out int copied);
+                written += copied;
+                i += run - 1;
+                afterFlag = false;
+                continue;
+            }
+
             if (char.IsHighSurrogate(c) && i + 1 < source.Length && char.IsLowSurrogate(source[i + 1]))
             {
                 int codePoint = char.ConvertToUtf32(c, source[i + 1]);

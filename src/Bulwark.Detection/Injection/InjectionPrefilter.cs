@@ -94,7 +94,15 @@ internal static class InjectionPrefilter
         "режим разработчика", "ограничени", "цензур", "фильтр",
     ];
 
-    private static readonly SearchValues<string> Anchors = SearchValues.Create(AnchorWords, StringComparison.OrdinalIgnoreCase);
+    // The keywords above plus every rule's own anchors (with typographic apostrophes, as the raw text may have them),
+    // so that no rule can match a text the prefilter let go.
+    private static readonly SearchValues<string> Anchors = SearchValues.Create(
+        AnchorWords
+            .Concat(InjectionRules.Default.SelectMany(rule => rule.Anchors))
+            .SelectMany(word => word.Contains('\'', StringComparison.Ordinal) ? [word, word.Replace('\'', '\u2019')] : new[] { word })
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToArray(),
+        StringComparison.OrdinalIgnoreCase);
 
     /// <summary>ROT13 forms of key words, searched in normalised text to decide whether a ROT13 pass is worth it.</summary>
     public static readonly SearchValues<string> Rot13Anchors = SearchValues.Create(

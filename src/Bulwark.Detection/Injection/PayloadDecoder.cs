@@ -142,4 +142,50 @@ internal static class PayloadDecoder
 
         return printable * 10 >= chars * 9 && letters * 2 >= chars ? chars : 0;
     }
+
+    /// <summary>
+    /// Finds the next run of at least <see cref="MinBase64Run"/> base64 characters at or after
+    /// <paramref name="position"/>, which must follow a non-base64 character or the start. Probes one character per
+    /// run length: when the probe is not base64, no long run can start before it, so prose is skipped ~24 characters
+    /// at a time. On success the run is [<paramref name="start"/>, <paramref name="position"/>).
+    /// </summary>
+    internal static bool NextLongRun(ReadOnlySpan<char> text, ref int position, out int start)
+    {
+        const int Min = MinBase64Run;
+        int i = position;
+        while (i + Min <= text.Length)
+        {
+            int probe = i + Min - 1;
+            if (!IsBase64Char(text[probe]))
+            {
+                i = probe + 1;
+                continue;
+            }
+
+            int first = probe;
+            while (first > i && IsBase64Char(text[first - 1]))
+            {
+                first--;
+            }
+
+            int end = probe + 1;
+            while (end < text.Length && IsBase64Char(text[end]))
+            {
+                end++;
+            }
+
+            if (end - first >= Min)
+            {
+                start = first;
+                position = end;
+                return true;
+            }
+
+            i = end + 1;
+        }
+
+        start = text.Length;
+        position = text.Length;
+        return false;
+    }
 }

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Diagnostics.CodeAnalysis;
-using System.Text.RegularExpressions;
 
 namespace Bulwark.Detection.Injection;
 
@@ -11,8 +9,9 @@ namespace Bulwark.Detection.Injection;
 /// <c>score = 1 - Π(1 - wᵢ)</c>, so a strong pattern alone crosses the threshold and weak cues need company.
 /// <para>
 /// The algorithm: (1) a prefilter on keywords, suspicious code points and obfuscation shapes returns 0 for most
-/// clean text without allocating; (2) the text is normalised into a pooled buffer (case, invisible and tag
-/// characters, fullwidth, homoglyphs, leetspeak, spaced letters); (3) the rules run on it; (4) base64 and hex runs
+/// clean text without allocating; (2) the text is normalised once into a pooled buffer (case, invisible and tag
+/// characters, fullwidth, homoglyphs, leetspeak, spaced letters); (3) one pass finds which rule anchors occur, and only
+/// the rules with an anchor present run, plus the structural combinations of role-play cues; (4) base64 and hex runs
 /// are decoded and rescanned, and a ROT13 pass runs when ROT13 keywords appear; (5) hits are combined into a score.
 /// </para>
 /// Reports at most one finding per text, spanning the whole text.
@@ -24,17 +23,22 @@ public sealed class PromptInjectionDetector : IDetector
 
     private static readonly IReadOnlyList<InjectionRule> Rules = InjectionRules.Default;
 
-    // Rules combined into a few linear-time automata: one pass per group decides whether any of its rules can match.
-    private static readonly RuleGroup[] Groups = RuleGroup.Build(Rules);
+    // One table of every rule's anchors: one pass over the text decides which rules can match at all.
+    private static readonly InjectionAnchors Anchors = new(Rules);
 
     // Synthetic hits live after the rules in the hit array.
     private static readonly int EncodedPayloadSlot = Rules.Count;
     private static readonly int ObfuscatedTextSlot = Rules.Count + 1;
     private static readonly int HiddenTagTextSlot = Rules.Count + 2;
-    private static readonly int SlotCount = Rules.Count + 3;
+    private static readonly int PersonaComplianceSlot = Rules.Count + 3;
+    private static readonly int DenseImperativesSlot = Rules.Count + 4;
+    private static readonly int SlotCount = Rules.Count + 5;
 
     private static readonly string[] SyntheticIds =
-        ["obfuscation.encoded_payload", "obfuscation.normalised_text", "obfuscation.tag_characters"];
+    [
+        "obfuscation.encoded_payload", "obfuscation.normalised_text", "obfuscation.tag_characters",
+        "roleplay_jailbreak.persona_with_compliance", "roleplay_jailbreak.dense_imperatives",
+    ];
 
     private readonly PromptInjectionOptions _options;
 
@@ -52,6 +56,19 @@ public sealed class PromptInjectionDetector : IDetector
         _options = options;
     }
 
+    /// <summary>
+    /// Builds every rule's automaton and runs each once, so that no request pays for it. Rules are otherwise built on
+    /// first use; call this once at start-up (the gateway does). Later calls return at once. Thread-safe.
+    /// </summary>
+    public static void WarmUp() => _ = WarmUpOnce.Value;
+
+    private static readonly Lazy<bool> WarmUpOnce = new(() =>
+    {
+        // Each rule gets a text holding all of its anchors, so its automaton is built and has matched once.
+        Parallel.ForEach(Rules, rule => rule.Regex.IsMatch(string.Join(' ', rule.Anchors)));
+        return true;
+    });
+
     /// <summary>The stable detector name reported in findings.</summary>
     public const string DetectorName = "injection.prompt";
 
@@ -68,7 +85,15 @@ public sealed class PromptInjectionDetector : IDetector
     public void Detect(ReadOnlySpan<char> text, List<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(findings);
-        double score = Score(text);
+        if (!InjectionPrefilter.IsSuspicious(text))
+        {
+            return;
+        }
+
+        // Only the verdict at this threshold matters here, so rules that cannot lift the score to it are skipped.
+        Span<bool> hits = stackalloc bool[SlotCount];
+        Collect(text, hits, _options.Threshold);
+        double score = Combine(hits).Score;
         if (score >= _options.Threshold && score > 0)
         {
             findings.Add(new Finding(EntityTypes.PromptInjection, 0, text.Length, score, DetectorName));
@@ -87,7 +112,7 @@ public sealed class PromptInjectionDetector : IDetector
         }
 
         Span<bool> hits = stackalloc bool[SlotCount];
-        Collect(text, hits);
+        Collect(text, hits, prune: 0);
         return Combine(hits);
     }
 
@@ -100,7 +125,7 @@ public sealed class PromptInjectionDetector : IDetector
         }
 
         Span<bool> hits = stackalloc bool[SlotCount];
-        Collect(text, hits);
+        Collect(text, hits, prune: 0);
         InjectionAnalysis analysis = Combine(hits);
         var ids = new List<string>();
         for (int i = 0; i < hits.Length; i++)
@@ -114,21 +139,26 @@ public sealed class PromptInjectionDetector : IDetector
         return new InjectionReport(analysis.Score, analysis.Families, ids);
     }
 
-    private void Collect(ReadOnlySpan<char> text, Span<bool> hits)
+    /// <summary>
+    /// Steps 2 to 4 over the text, in windows when it is long. With <paramref name="prune"/> above 0, a single-window
+    /// text skips its rules when even all of the rules whose anchors occur could not reach that score.
+    /// </summary>
+    private void Collect(ReadOnlySpan<char> text, Span<bool> hits, double prune)
     {
         int window = _options.WindowChars;
         if (text.Length <= window)
         {
-            Scan(text, hits, depth: 0);
+            Scan(text, hits, depth: 0, prune);
             return;
         }
 
+        // Hits add up across windows, so no window may be skipped on its own bound.
         for (int start = 0; start < text.Length; start += window - WindowOverlap)
         {
             ReadOnlySpan<char> piece = text.Slice(start, Math.Min(window, text.Length - start));
             if (InjectionPrefilter.IsSuspicious(piece))
             {
-                Scan(piece, hits, depth: 0);
+                Scan(piece, hits, depth: 0, prune: 0);
             }
 
             if (start + window >= text.Length)
@@ -139,40 +169,43 @@ public sealed class PromptInjectionDetector : IDetector
     }
 
     /// <summary>Steps 2 to 4 over one piece of text; records hits.</summary>
-    private void Scan(ReadOnlySpan<char> text, Span<bool> hits, int depth)
+    private void Scan(ReadOnlySpan<char> text, Span<bool> hits, int depth, double prune)
     {
         char[] buffer = ArrayPool<char>.Shared.Rent(Math.Max(text.Length, 1));
         try
         {
-            // 2. normalise
+            // 2. normalise, once
             var signals = default(NormalizationSignals);
             int length = InjectionNormalizer.Normalize(text, buffer, ref signals);
             ReadOnlySpan<char> normalised = buffer.AsSpan(0, length);
-
-            // 3. rules
-            bool matched = MatchRules(normalised, hits);
-            if (matched && IsObfuscated(signals))
-            {
-                hits[ObfuscatedTextSlot] = true;
-            }
-
             if (signals.TagCharacters >= 6)
             {
                 hits[HiddenTagTextSlot] = true;
             }
 
-            if (depth >= MaxDecodeDepth)
+            // 4a. decoded payloads first, so that their hits count in the bound below
+            bool decode = depth < MaxDecodeDepth;
+            if (decode)
             {
-                return;
+                ScanEncodedRuns(text, hits, depth);
             }
 
-            // 4. decode payloads and rescan
-            ScanEncodedRuns(text, hits, depth);
-            if (normalised.IndexOfAny(InjectionPrefilter.Rot13Anchors) >= 0)
+            bool rot13 = decode && normalised.IndexOfAny(InjectionPrefilter.Rot13Anchors) >= 0;
+
+            // 3. rules (a ROT13 pass may still add hits, so no pruning then)
+            bool obfuscated = IsObfuscated(signals);
+            MatchRules(normalised, hits, rot13 ? 0 : prune, obfuscated, out bool matched);
+            if (matched && obfuscated)
+            {
+                hits[ObfuscatedTextSlot] = true;
+            }
+
+            // 4b. ROT13
+            if (rot13)
             {
                 Span<char> rotated = buffer.AsSpan(0, length);
                 PayloadDecoder.Rot13(rotated, rotated);
-                if (MatchRules(rotated, hits))
+                if (MatchRules(rotated, hits, prune: 0, obfuscated: false, out _))
                 {
                     hits[EncodedPayloadSlot] = true;
                 }
@@ -188,27 +221,74 @@ public sealed class PromptInjectionDetector : IDetector
         signals.Invisible > 0 || signals.Homoglyphs > 0 || signals.SpacedLetters > 0 || signals.Fullwidth > 0
         || signals.TagCharacters > 0 || signals.Leetspeak >= 3;
 
-    private static bool MatchRules(ReadOnlySpan<char> normalised, Span<bool> hits)
+    /// <summary>
+    /// Runs the rules whose anchors occur in <paramref name="normalised"/>. Returns whether a rule not hit before
+    /// matched; <paramref name="matched"/> tells whether any rule matched this text at all. When even every such rule
+    /// (and every synthetic hit still possible) could not bring the score to <paramref name="prune"/>, no rule runs.
+    /// </summary>
+    private static bool MatchRules(ReadOnlySpan<char> normalised, Span<bool> hits, double prune, bool obfuscated, out bool matched)
     {
-        bool any = false;
-        foreach (RuleGroup group in Groups)
+        Span<bool> present = stackalloc bool[Anchors.Count];
+        Anchors.Mark(normalised, present);
+        matched = false;
+        if (prune > 0 && UpperBound(hits, present, obfuscated) < prune)
         {
-            if (!group.Any.IsMatch(normalised))
+            return false;
+        }
+
+        bool added = false;
+        bool persona = false;
+        bool compliance = false;
+        for (int i = 0; i < Rules.Count; i++)
+        {
+            if (Anchors.MayMatch(i, present) && Rules[i].Regex.IsMatch(normalised))
             {
-                continue;
+                matched = true;
+                added |= !hits[i];
+                hits[i] = true;
             }
 
-            for (int i = group.First; i < group.End; i++)
+            persona |= hits[i] && Rules[i].Cue == InjectionCue.Persona;
+            compliance |= hits[i] && Rules[i].Cue == InjectionCue.Compliance;
+        }
+
+        // How role-play jailbreaks are built: a persona plus removed rules or demanded compliance, usually inside a
+        // long list of orders to the model. Either cue alone is common in benign prompts; together they are not.
+        if (compliance)
+        {
+            hits[PersonaComplianceSlot] |= persona;
+            hits[DenseImperativesSlot] |= InjectionRules.CountImperatives(normalised) >= InjectionRules.DenseImperativeCount;
+        }
+
+        return added;
+    }
+
+    /// <summary>The highest score the text could still reach: every hit so far and every rule whose anchors occur.</summary>
+    private static double UpperBound(ReadOnlySpan<bool> hits, ReadOnlySpan<bool> present, bool obfuscated)
+    {
+        double keep = 1;
+        bool cues = false;
+        for (int i = 0; i < Rules.Count; i++)
+        {
+            if (hits[i] || Anchors.MayMatch(i, present))
             {
-                if (Rules[i].Regex.IsMatch(normalised))
-                {
-                    any |= !hits[i];
-                    hits[i] = true;
-                }
+                keep *= 1 - Rules[i].Weight;
+                cues |= Rules[i].Cue != InjectionCue.None;
             }
         }
 
-        return any;
+        for (int slot = Rules.Count; slot < SlotCount; slot++)
+        {
+            bool possible = hits[slot]
+                || (slot == ObfuscatedTextSlot && obfuscated)
+                || ((slot == PersonaComplianceSlot || slot == DenseImperativesSlot) && cues);
+            if (possible)
+            {
+                keep *= 1 - Synthetic(slot).Weight;
+            }
+        }
+
+        return 1 - keep;
     }
 
     /// <summary>Finds base64 and hex runs in the raw text, decodes a bounded number of them and rescans the text.</summary>
@@ -220,27 +300,10 @@ public sealed class PromptInjectionDetector : IDetector
         try
         {
             int i = 0;
-            while (i < text.Length && decodedPayloads < _options.MaxDecodedPayloads)
+            while (decodedPayloads < _options.MaxDecodedPayloads && PayloadDecoder.NextLongRun(text, ref i, out int start))
             {
-                if (!PayloadDecoder.IsBase64Char(text[i]))
-                {
-                    i++;
-                    continue;
-                }
-
-                int start = i;
-                bool allHex = true;
-                while (i < text.Length && PayloadDecoder.IsBase64Char(text[i]))
-                {
-                    allHex &= char.IsAsciiHexDigit(text[i]);
-                    i++;
-                }
-
                 ReadOnlySpan<char> run = text[start..i];
-                if (run.Length < PayloadDecoder.MinBase64Run)
-                {
-                    continue;
-                }
+                bool allHex = !run.ContainsAnyExcept(HexDigits);
 
                 int maxRunChars = _options.MaxDecodedChars * 2;
                 if (run.Length > maxRunChars)
@@ -262,7 +325,7 @@ public sealed class PromptInjectionDetector : IDetector
 
                 decodedPayloads++;
                 inner.Clear();
-                Scan(decoded.AsSpan(0, Math.Min(chars, _options.MaxDecodedChars)), inner, depth + 1);
+                Scan(decoded.AsSpan(0, Math.Min(chars, _options.MaxDecodedChars)), inner, depth + 1, prune: 0);
                 MergeDecoded(inner, hits);
             }
         }
@@ -274,6 +337,8 @@ public sealed class PromptInjectionDetector : IDetector
             }
         }
     }
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
     private static void MergeDecoded(ReadOnlySpan<bool> inner, Span<bool> hits)
     {
@@ -307,7 +372,7 @@ public sealed class PromptInjectionDetector : IDetector
 
             (double weight, InjectionFamilies family) = i < Rules.Count
                 ? (Rules[i].Weight, Rules[i].Family)
-                : (SyntheticWeight(i), InjectionFamilies.Obfuscation);
+                : Synthetic(i);
             keep *= 1 - weight;
             families |= family;
         }
@@ -315,67 +380,10 @@ public sealed class PromptInjectionDetector : IDetector
         return new InjectionAnalysis(Math.Round(1 - keep, 4), families);
     }
 
-    private static double SyntheticWeight(int slot) =>
-        slot == EncodedPayloadSlot ? InjectionRules.EncodedPayloadWeight
-        : slot == ObfuscatedTextSlot ? InjectionRules.ObfuscatedTextWeight
-        : InjectionRules.HiddenTagTextWeight;
-
-    /// <summary>A run of consecutive rules [First, End) and one automaton matching any of them.</summary>
-    private sealed record RuleGroup(int First, int End, Regex Any)
-    {
-        private const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
-
-        // Rules per automaton to start with; a group whose automaton would be too large is split in halves.
-        private const int GroupSize = 16;
-
-        public static RuleGroup[] Build(IReadOnlyList<InjectionRule> rules)
-        {
-            var groups = new List<RuleGroup>();
-            for (int first = 0; first < rules.Count; first += GroupSize)
-            {
-                AddGroups(rules, first, Math.Min(first + GroupSize, rules.Count), groups);
-            }
-
-            return [.. groups];
-        }
-
-        private static void AddGroups(IReadOnlyList<InjectionRule> rules, int first, int end, List<RuleGroup> groups)
-        {
-            if (end - first == 1)
-            {
-                groups.Add(new RuleGroup(first, end, rules[first].Regex));
-                return;
-            }
-
-            if (TryCombine(rules, first, end, out Regex? combined))
-            {
-                groups.Add(new RuleGroup(first, end, combined));
-                return;
-            }
-
-            int middle = (first + end) / 2;
-            AddGroups(rules, first, middle, groups);
-            AddGroups(rules, middle, end, groups);
-        }
-
-        private static bool TryCombine(IReadOnlyList<InjectionRule> rules, int first, int end, [NotNullWhen(true)] out Regex? combined)
-        {
-            var pattern = new System.Text.StringBuilder();
-            for (int i = first; i < end; i++)
-            {
-                pattern.Append(i == first ? "(?:" : "|(?:").Append(rules[i].Pattern).Append(')');
-            }
-
-            try
-            {
-                combined = new Regex(pattern.ToString(), Options);
-                return true;
-            }
-            catch (NotSupportedException)
-            {
-                combined = null; // the automaton would exceed the engine's size limit; start a new group
-                return false;
-            }
-        }
-    }
+    private static (double Weight, InjectionFamilies Family) Synthetic(int slot) =>
+        slot == EncodedPayloadSlot ? (InjectionRules.EncodedPayloadWeight, InjectionFamilies.Obfuscation)
+        : slot == ObfuscatedTextSlot ? (InjectionRules.ObfuscatedTextWeight, InjectionFamilies.Obfuscation)
+        : slot == HiddenTagTextSlot ? (InjectionRules.HiddenTagTextWeight, InjectionFamilies.Obfuscation)
+        : slot == PersonaComplianceSlot ? (InjectionRules.PersonaComplianceWeight, InjectionFamilies.RoleplayJailbreak)
+        : (InjectionRules.DenseImperativesWeight, InjectionFamilies.RoleplayJailbreak);
 }

@@ -1,0 +1,301 @@
+using System.Buffers;
+using System.Collections.Frozen;
+
+namespace Bulwark.Detection.Injection;
+
+/// <summary>
+/// The rules' anchors in one table: a single vectorised pass over the normalised text marks which anchors occur, and
+/// only rules with a marked anchor (or without anchors) run their pattern. Most rules have none of their anchors in
+/// a given text, so a keyword-flagged text runs a handful of patterns instead of all of them.
+/// </summary>
+internal sealed class InjectionAnchors
+{
+    private readonly string[] _anchors;
+
+    // SearchValues<string> is vectorised (Teddy) only for ASCII needles; with one non-ASCII needle the whole set
+    // falls back to Aho-Corasick. So ASCII anchors get their own set, and non-ASCII anchors (Chinese, Japanese,
+    // Cyrillic, accented) are found by their first character, then verified.
+    private readonly SearchValues<string> _asciiSearch;
+    private readonly SearchValues<char> _otherKeyChars;
+    private readonly FrozenDictionary<char, int[]> _byFirstChar;
+    private readonly FrozenDictionary<char, (int Id, int Offset)[]> _byKeyChar;
+    private readonly int[][] _ruleAnchors;
+
+    public InjectionAnchors(IReadOnlyList<InjectionRule> rules)
+    {
+        // Normalised text is lower case (invariant culture), so anchors are matched ordinally in lower case.
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        _ruleAnchors = new int[rules.Count][];
+        for (int r = 0; r < rules.Count; r++)
+        {
+            var own = new List<int>();
+            foreach (string anchor in rules[r].Anchors.Select(a => a.ToLowerInvariant()))
+            {
+                if (!ids.TryGetValue(anchor, out int id))
+                {
+                    id = ids.Count;
+                    ids.Add(anchor, id);
+                }
+
+                own.Add(id);
+            }
+
+            _ruleAnchors[r] = [.. own];
+        }
+
+        _anchors = new string[ids.Count];
+        foreach ((string anchor, int id) in ids)
+        {
+            _anchors[id] = anchor;
+        }
+
+        // A non-ASCII anchor is keyed by its first non-ASCII character and that character's offset in the anchor.
+        var ascii = _anchors.Select((anchor, id) => (anchor, id)).Where(x => System.Text.Ascii.IsValid(x.anchor)).ToArray();
+        var other = _anchors.Select((anchor, id) => (anchor, id)).Where(x => !System.Text.Ascii.IsValid(x.anchor))
+            .Select(x => (x.id, Offset: x.anchor.AsSpan().IndexOfAnyExceptInRange('\0', '\u007F'), x.anchor))
+            .ToArray();
+        _asciiSearch = SearchValues.Create(ascii.Select(x => x.anchor).ToArray(), StringComparison.Ordinal);
+        _byFirstChar = ascii.GroupBy(x => x.anchor[0]).ToFrozenDictionary(g => g.Key, g => g.Select(x => x.id).ToArray());
+        _otherKeyChars = SearchValues.Create(other.Select(x => x.anchor[x.Offset]).Distinct().ToArray());
+        _byKeyChar = other.GroupBy(x => x.anchor[x.Offset])
+            .ToFrozenDictionary(g => g.Key, g => g.Select(x => (x.id, x.Offset)).ToArray());
+    }
+
+    /// <summary>The distinct anchors, by id (lower case).</summary>
+    public IReadOnlyList<string> All => _anchors;
+
+    /// <summary>How many distinct anchors there are; the length of the span <see cref="Mark"/> fills.</summary>
+    public int Count => _anchors.Length;
+
+    /// <summary>Rules that have no anchors and so run on every suspicious text (for tests and tuning).</summary>
+    public int UnanchoredRules => _ruleAnchors.Count(a => a.Length == 0);
+
+    /// <summary>Sets <c>present[id]</c> for every anchor that occurs in <paramref name="text"/> (normalised, lower case).</summary>
+    public void Mark(ReadOnlySpan<char> text, Span<bool> present)
+    {
+        int position = 0;
+        while (position < text.Length)
+        {
+            int found = text[position..].IndexOfAny(_asciiSearch);
+            if (found < 0)
+            {
+                break;
+            }
+
+            position += found;
+            MarkAt(text[position..], present);
+            position++;
+        }
+
+        if (System.Text.Ascii.IsValid(text))
+        {
+            return;
+        }
+
+        position = 0;
+        while (position < text.Length)
+        {
+            int found = text[position..].IndexOfAny(_otherKeyChars);
+            if (found < 0)
+            {
+                return;
+            }
+
+            position += found;
+            foreach ((int id, int offset) in _byKeyChar[text[position]])
+            {
+                if (position >= offset && text[(position - offset)..].StartsWith(_anchors[id], StringComparison.Ordinal))
+                {
+                    present[id] = true;
+                }
+            }
+
+            position++;
+        }
+    }
+
+    private void MarkAt(ReadOnlySpan<char> rest, Span<bool> present)
+    {
+        if (_byFirstChar.TryGetValue(rest[0], out int[]? candidates))
+        {
+            foreach (int id in candidates)
+            {
+                if (rest.StartsWith(_anchors[id], StringComparison.Ordinal))
+                {
+                    present[id] = true;
+                }
+            }
+        }
+    }
+
+    /// <summary>Can rule <paramref name="rule"/> match, given the anchors <see cref="Mark"/> found?</summary>
+    public bool MayMatch(int rule, ReadOnlySpan<bool> present)
+    {
+        int[] anchors = _ruleAnchors[rule];
+        if (anchors.Length == 0)
+        {
+            return true;
+        }
+
+        foreach (int id in anchors)
+        {
+            if (present[id])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Reads anchors from a pattern that starts (after <c>\b</c>) with a required group of plain alternatives, e.g.
+    /// <c>\b(ignore|disregard)...</c>, or with a literal, e.g. <c>\bdo anything now\b</c>. Returns an empty array when
+    /// the pattern's start is not that simple (the rule then always runs).
+    /// </summary>
+    public static string[] FromPattern(string pattern)
+    {
+        ReadOnlySpan<char> p = pattern;
+        while (p.StartsWith("\\b", StringComparison.Ordinal))
+        {
+            p = p[2..];
+        }
+
+        if (HasTopLevelAlternation(p))
+        {
+            return [];
+        }
+
+        if (p.Length > 0 && p[0] == '(')
+        {
+            int close = MatchingParen(p);
+            if (close < 0 || (close + 1 < p.Length && p[close + 1] is '?' or '*' or '{'))
+            {
+                return [];
+            }
+
+            var alternatives = new List<string>();
+            foreach (Range range in p[1..close].Split('|'))
+            {
+                string? literal = ReadLiteral(p[1..close][range], whole: true);
+                if (literal is null || literal.Length == 0)
+                {
+                    return [];
+                }
+
+                alternatives.Add(literal);
+            }
+
+            return [.. alternatives];
+        }
+
+        string? prefix = ReadLiteral(p, whole: false);
+        return prefix is { Length: >= 2 } ? [prefix] : [];
+    }
+
+    private static bool HasTopLevelAlternation(ReadOnlySpan<char> p)
+    {
+        int depth = 0;
+        bool inClass = false;
+        for (int i = 0; i < p.Length; i++)
+        {
+            char c = p[i];
+            if (c == '\\')
+            {
+                i++;
+            }
+            else if (inClass)
+            {
+                inClass = c != ']';
+            }
+            else if (c == '[')
+            {
+                inClass = true;
+            }
+            else if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')')
+            {
+                depth--;
+            }
+            else if (c == '|' && depth == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int MatchingParen(ReadOnlySpan<char> p)
+    {
+        int depth = 0;
+        bool inClass = false;
+        for (int i = 0; i < p.Length; i++)
+        {
+            char c = p[i];
+            if (c == '\\')
+            {
+                i++;
+            }
+            else if (inClass)
+            {
+                inClass = c != ']';
+            }
+            else if (c == '[')
+            {
+                inClass = true;
+            }
+            else if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')' && --depth == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// The literal text at the start of <paramref name="p"/>: plain characters and escaped punctuation. With
+    /// <paramref name="whole"/> the entire span must be literal, else null; otherwise reading stops at the first
+    /// construct, dropping a last character that a quantifier makes optional.
+    /// </summary>
+    private static string? ReadLiteral(ReadOnlySpan<char> p, bool whole)
+    {
+        var literal = new System.Text.StringBuilder();
+        for (int i = 0; i < p.Length; i++)
+        {
+            char c = p[i];
+            if (c == '\\' && i + 1 < p.Length && !char.IsAsciiLetterOrDigit(p[i + 1]))
+            {
+                literal.Append(p[++i]);
+                continue;
+            }
+
+            if (c is '\\' or '(' or ')' or '[' or ']' or '{' or '}' or '?' or '*' or '+' or '|' or '.' or '^' or '$')
+            {
+                if (whole)
+                {
+                    return null;
+                }
+
+                if (c is '?' or '*' or '{' && literal.Length > 0)
+                {
+                    literal.Length--;
+                }
+
+                break;
+            }
+
+            literal.Append(c);
+        }
+
+        return literal.ToString().ToLowerInvariant();
+    }
+}
