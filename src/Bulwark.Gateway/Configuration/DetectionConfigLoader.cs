@@ -31,7 +31,17 @@ internal static class DetectionConfigLoader
     public const int DefaultStreamHoldback = 64;
 
     // The built-in detectors are stateless and thread-safe: routes without custom entities share one engine.
-    private static readonly Lazy<DetectionEngine> SharedDefaultEngine = new(() => new DetectionEngine(DefaultDetectors.Create()));
+    private static readonly Lazy<DetectionEngine> SharedDefaultEngine = new(() => CreateEngine(DefaultDetectors.Create()));
+
+    /// <summary>
+    /// Builds an engine and the injection rules' automata now, while the config loads at start-up (or on reload), so
+    /// the first requests do not pay for it.
+    /// </summary>
+    private static DetectionEngine CreateEngine(IEnumerable<IDetector> detectors)
+    {
+        Bulwark.Detection.Injection.PromptInjectionDetector.WarmUp();
+        return new DetectionEngine(detectors);
+    }
 
     public static RouteDetection? Validate(RawDetection? raw, string at, TimeProvider time, Action<string, string> error)
     {
@@ -248,6 +258,6 @@ internal static class DetectionConfigLoader
             }
         }
 
-        return ok ? new DetectionEngine(detectors) : null;
+        return ok ? CreateEngine(detectors) : null;
     }
 }
