@@ -123,7 +123,8 @@ internal abstract class SqlGatewayStore : IGatewayStore
             for (var c = 0; c < AuditColumnCount; c++)
             {
                 sql.Append(c == 0 ? "@p" : ", @p").Append(r * AuditColumnCount + c);
-                Add(command, $"p{(r * AuditColumnCount) + c}", null);
+                // Prefixed names: unprefixed ones make SQLite's binder try every prefix for every parameter.
+                Add(command, $"@p{(r * AuditColumnCount) + c}", null);
             }
 
             sql.Append(')');
