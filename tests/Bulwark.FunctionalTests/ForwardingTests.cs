@@ -322,12 +322,14 @@ public sealed class ForwardingTests
         }
     }
 
-    internal static Process StartCli(IEnumerable<string> args)
+    /// <summary>How to run the real <c>bulwark</c> executable built beside the tests.</summary>
+    private static ProcessStartInfo CliStartInfo(IEnumerable<string> args, bool redirectInput)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = redirectInput,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bulwark.dll"));
@@ -336,7 +338,12 @@ public sealed class ForwardingTests
             start.ArgumentList.Add(arg);
         }
 
-        var process = Process.Start(start)!;
+        return start;
+    }
+
+    internal static Process StartCli(IEnumerable<string> args)
+    {
+        var process = Process.Start(CliStartInfo(args, redirectInput: false))!;
 
         // Drain the child's output: a full pipe would stall its writes.
         process.OutputDataReceived += (_, _) => { };
@@ -348,20 +355,7 @@ public sealed class ForwardingTests
 
     internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(IEnumerable<string> args, TimeSpan timeout, string? stdin = null)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bulwark.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(CliStartInfo(args, redirectInput: stdin is not null))!;
         if (stdin is not null)
         {
             await process.StandardInput.WriteAsync(stdin);

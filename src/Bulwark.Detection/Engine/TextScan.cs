@@ -90,6 +90,25 @@ internal static class TextScan
         return end >= text.Length || !char.IsAsciiLetter(text[end]);
     }
 
+    /// <summary>
+    /// Finds the next run of ASCII digits at or after <paramref name="from"/>, and moves <paramref name="from"/> past it.
+    /// Returns false when there is none.
+    /// </summary>
+    public static bool NextDigitRun(ReadOnlySpan<char> text, ref int from, out int start, out int end)
+    {
+        var hit = text[from..].IndexOfAny(Digits);
+        if (hit < 0)
+        {
+            start = end = text.Length;
+            return false;
+        }
+
+        start = from + hit;
+        end = SkipDigits(text, start);
+        from = end;
+        return true;
+    }
+
     /// <summary>End (exclusive) of the run of ASCII digits starting at <paramref name="i"/>.</summary>
     public static int SkipDigits(ReadOnlySpan<char> text, int i)
     {

@@ -193,7 +193,16 @@ internal sealed class InjectionAnchors
         return prefix is { Length: >= 2 } ? [prefix] : [];
     }
 
-    private static bool HasTopLevelAlternation(ReadOnlySpan<char> p)
+    private static bool HasTopLevelAlternation(ReadOnlySpan<char> p) => FindStructural(p, '|') >= 0;
+
+    private static int MatchingParen(ReadOnlySpan<char> p) => FindStructural(p, ')');
+
+    /// <summary>
+    /// Walks a pattern outside escapes and character classes. With <paramref name="target"/> <c>'|'</c>: the index of
+    /// the first top-level alternation; with <c>')'</c>: the index of the parenthesis that closes the group the pattern
+    /// starts with. -1 when there is none.
+    /// </summary>
+    private static int FindStructural(ReadOnlySpan<char> p, char target)
     {
         int depth = 0;
         bool inClass = false;
@@ -218,41 +227,12 @@ internal sealed class InjectionAnchors
             }
             else if (c == ')')
             {
-                depth--;
+                if (--depth == 0 && target == ')')
+                {
+                    return i;
+                }
             }
-            else if (c == '|' && depth == 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static int MatchingParen(ReadOnlySpan<char> p)
-    {
-        int depth = 0;
-        bool inClass = false;
-        for (int i = 0; i < p.Length; i++)
-        {
-            char c = p[i];
-            if (c == '\\')
-            {
-                i++;
-            }
-            else if (inClass)
-            {
-                inClass = c != ']';
-            }
-            else if (c == '[')
-            {
-                inClass = true;
-            }
-            else if (c == '(')
-            {
-                depth++;
-            }
-            else if (c == ')' && --depth == 0)
+            else if (c == '|' && depth == 0 && target == '|')
             {
                 return i;
             }

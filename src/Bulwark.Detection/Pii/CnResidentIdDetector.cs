@@ -25,17 +25,8 @@ public sealed class CnResidentIdDetector : IDetector
     {
         ArgumentNullException.ThrowIfNull(findings);
         var i = 0;
-        while (true)
+        while (TextScan.NextDigitRun(text, ref i, out var start, out var end))
         {
-            var hit = text[i..].IndexOfAny(TextScan.Digits);
-            if (hit < 0)
-            {
-                return;
-            }
-
-            var start = i + hit;
-            i = TextScan.SkipDigits(text, start);
-            var end = i;
             var run = end - start;
             if (run == 17 && end < text.Length && text[end] is 'X' or 'x')
             {

@@ -22,16 +22,8 @@ public sealed class UsSsnDetector : IDetector
     {
         ArgumentNullException.ThrowIfNull(findings);
         var i = 0;
-        while (true)
+        while (TextScan.NextDigitRun(text, ref i, out var start, out _))
         {
-            var hit = text[i..].IndexOfAny(TextScan.Digits);
-            if (hit < 0)
-            {
-                return;
-            }
-
-            var start = i + hit;
-            i = TextScan.SkipDigits(text, start);
             if (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] is '-' or '.' or '/' or '#' or '_' or '+'))
             {
                 continue;

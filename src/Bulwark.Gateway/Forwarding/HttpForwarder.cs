@@ -154,25 +154,9 @@ internal static class HttpForwarder
             await using var source = await upstream.Content.ReadAsStreamAsync(linkedTimeout.Token).ConfigureAwait(false);
             while (true)
             {
-                int read;
-                try
-                {
-                    linkedTimeout.CancelAfter(idleTimeout);
-                    read = await source.ReadAsync(buffer, linkedTimeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
-                {
-                    return ForwarderError.ClientCanceled;
-                }
-                catch (OperationCanceledException)
-                {
-                    return ForwarderError.Timeout;
-                }
-                catch (Exception e) when (e is IOException or HttpRequestException)
-                {
-                    return ForwarderError.ResponseBody;
-                }
-
+                // A failed read lands in the catch blocks below: cancelled by the client, timed out, or broken.
+                linkedTimeout.CancelAfter(idleTimeout);
+                var read = await source.ReadAsync(buffer, linkedTimeout.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     return ForwarderError.None;
