@@ -48,7 +48,10 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
         _time = time;
         _logger = logger;
         _spool = new AuditSpool(settings.SpoolDirectory);
+        _journal = settings.Enabled && settings.Journal ? new AuditJournal(settings.SpoolDirectory) : null;
     }
+
+    private readonly AuditJournal? _journal;
 
     /// <summary>Events written to the store so far (replays included).</summary>
     public long Written => Interlocked.Read(ref _written);
@@ -66,9 +69,23 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
             return;
         }
 
-        if (!_queue.Writer.TryWrite(auditEvent))
+        if (_journal is null)
         {
-            SpoolSafely([auditEvent]);
+            if (!_queue.Writer.TryWrite(auditEvent))
+            {
+                SpoolSafely([auditEvent]);
+            }
+
+            return;
+        }
+
+        var queued = false;
+        _journal.Append(auditEvent, e => queued = _queue.Writer.TryWrite(e));
+        if (!queued && SpoolSafely([auditEvent]))
+        {
+            // Queue full (a backlog of 100,000): the event is durable in the spool now. Under such a backlog the
+            // journal's file accounting can run ahead of the queue by these events; a crash then still has the spool.
+            _journal.Committed(1);
         }
     }
 
@@ -85,6 +102,19 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Events a crashed process had journaled but not committed: into the spool, which the replay below writes.
+        if (_journal is not null)
+        {
+            foreach (var file in _journal.Leftovers())
+            {
+                var events = ReadJournal(file);
+                if (events.Count == 0 || SpoolSafely(events))
+                {
+                    AuditJournal.TryDelete(file);
+                }
+            }
+        }
+
         // Create the tables before the first request needs keys or counters. A store that is down now is retried by the loop.
         await TryReplayAsync().ConfigureAwait(false);
         _loop = Task.Run(RunAsync, CancellationToken.None);
@@ -152,12 +182,18 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
                 }
             }
 
+            // Events queued from here on go to a new journal file; the closed ones are deleted once committed.
+            _journal?.Rotate();
             while (batch.Count < _settings.BatchSize && reader.TryRead(out var next))
             {
                 batch.Add(next);
             }
 
-            await WriteBatchAsync(batch).ConfigureAwait(false);
+            if (await WriteBatchAsync(batch).ConfigureAwait(false))
+            {
+                _journal?.Committed(batch.Count); // their journal files can go
+            }
+
             batch = new List<AuditEvent>(_settings.BatchSize);
         }
 
@@ -190,17 +226,17 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
         }
     }
 
-    private async Task WriteBatchAsync(List<AuditEvent> batch)
+    /// <summary>Writes a batch to the store, or to the spool when the store is down. False when neither took it.</summary>
+    private async Task<bool> WriteBatchAsync(List<AuditEvent> batch)
     {
         if (batch.Count == 0)
         {
-            return;
+            return true;
         }
 
         if (_time.GetUtcNow() < _retryAt || !await TryReplayAsync().ConfigureAwait(false))
         {
-            SpoolSafely(batch);
-            return;
+            return SpoolSafely(batch);
         }
 
         try
@@ -208,11 +244,12 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
             await _sink.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
             Interlocked.Add(ref _written, batch.Count);
             _backoff = TimeSpan.FromMilliseconds(200);
+            return true;
         }
         catch (Exception e)
         {
             StoreFailed(e);
-            SpoolSafely(batch);
+            return SpoolSafely(batch);
         }
     }
 
@@ -254,18 +291,41 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
         _backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, _backoff.Ticks * 2));
     }
 
-    private void SpoolSafely(IReadOnlyList<AuditEvent> events)
+    /// <summary>Returns false when the events could be written nowhere (and says so, loudly).</summary>
+    private bool SpoolSafely(IReadOnlyList<AuditEvent> events)
     {
         try
         {
             _spool.Append(events);
             Interlocked.Add(ref _spooled, events.Count);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Nowhere left to write: say how many events were lost, loudly.
             AuditLog.EventsLost(_logger, events.Count, e.GetType().Name);
+            return false;
         }
+    }
+
+    private static List<AuditEvent> ReadJournal(string file)
+    {
+        var events = new List<AuditEvent>();
+        foreach (var line in File.ReadLines(file))
+        {
+            try
+            {
+                if (line.Length > 0 && AuditJson.FromLine(line) is { } e)
+                {
+                    events.Add(e);
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // A line torn by the crash: the rest are still good.
+            }
+        }
+
+        return events;
     }
 
     public async ValueTask DisposeAsync()
@@ -280,6 +340,8 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
         {
             await loop.ConfigureAwait(false);
         }
+
+        _journal?.Dispose();
     }
 }
 

@@ -68,7 +68,7 @@ internal static partial class ConfigLoader
 
         var defaultSpool = storage.Path is { } file ? Path.Combine(Path.GetDirectoryName(file)!, "spool") : Path.Combine(BaseDirectory(source), "data", "spool");
         var spool = string.IsNullOrWhiteSpace(raw?.SpoolDir) ? defaultSpool : Path.GetFullPath(raw.SpoolDir.Trim(), BaseDirectory(source));
-        return new AuditSettings(raw?.Enabled ?? true, retention, spool, batch, TimeSpan.FromMilliseconds(flush));
+        return new AuditSettings(raw?.Enabled ?? true, retention, spool, batch, TimeSpan.FromMilliseconds(flush), raw?.Journal ?? true);
     }
 
     private static ConsumerSettings ValidateConsumers(RawConsumers? raw, ImmutableArray<RouteConfig>.Builder routes, Errors errors)

@@ -25,7 +25,8 @@ internal sealed record StorageSettings(StorageKind Kind, string? Path, SecretRef
 }
 
 /// <summary>How audit events are written: in batches off the request path, spooled to a file when the store is down.</summary>
-internal sealed record AuditSettings(bool Enabled, int RetentionDays, string SpoolDirectory, int BatchSize, TimeSpan FlushInterval)
+/// <param name="Journal">Append each event to a journal file before queueing it, so a crash loses none (AuditJournal).</param>
+internal sealed record AuditSettings(bool Enabled, int RetentionDays, string SpoolDirectory, int BatchSize, TimeSpan FlushInterval, bool Journal = true)
 {
     public const int DefaultRetentionDays = 90;
     public const int DefaultBatchSize = 256;

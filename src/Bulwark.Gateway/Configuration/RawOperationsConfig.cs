@@ -16,6 +16,7 @@ internal sealed class RawAudit
     public string? SpoolDir { get; set; }
     public int? BatchSize { get; set; }
     public int? FlushIntervalMs { get; set; }
+    public bool? Journal { get; set; }
 }
 
 internal sealed class RawConsumers

@@ -105,4 +105,27 @@ internal static class OperationsHelpers
         """;
 
     public static SqliteGatewayStore OpenSqlite(GatewayFixture fixture) => new(Path.Combine(fixture.Directory, "bulwark.db"), TimeSpan.FromSeconds(5));
+
+    /// <summary>Waits until a gateway process answers /readyz on its admin listener (60 s at most).</summary>
+    public static async Task WaitReadyAsync(Uri admin)
+    {
+        using var http = new HttpClient { BaseAddress = admin };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"gateway at {admin} did not become ready");
+            await Task.Delay(200);
+        }
+    }
 }

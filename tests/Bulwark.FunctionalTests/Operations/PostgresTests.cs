@@ -238,26 +238,4 @@ public sealed class PostgresTests(PostgresCluster cluster)
         (await ChatAsync(clientB, key)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
     }
-
-    private static async Task WaitReadyAsync(Uri admin)
-    {
-        using var http = new HttpClient { BaseAddress = admin };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"gateway at {admin} did not become ready");
-            await Task.Delay(200);
-        }
-    }
 }
