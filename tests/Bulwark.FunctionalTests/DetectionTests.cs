@@ -277,6 +277,6 @@ public sealed class DetectionTests
 
         blocked.Message.ShouldContain("PROJECT_CODENAME");
         fixture.Upstream.Requests.ShouldBeEmpty();
-        fixture.Logs.Lines.Any(l => l.Contains("PROJECT_CODENAME:1", StringComparison.Ordinal)).ShouldBeTrue();
+        (await fixture.Logs.WaitForAsync(l => l.Contains("PROJECT_CODENAME:1", StringComparison.Ordinal))).ShouldBeTrue();
     }
 }

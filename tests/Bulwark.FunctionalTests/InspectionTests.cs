@@ -220,11 +220,7 @@ public sealed class InspectionTests
         await PostAsync(fixture, "/openai/v1/chat/completions", """{"model":"m","messages":[{"role":"user","content":"Project Nightingale 7732"}]}""");
 
         // The completion line is written once the response has gone out: wait for both lines.
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (fixture.Logs.Lines.Count(l => l.Contains("[10]", StringComparison.Ordinal)) < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        (await fixture.Logs.WaitForAsync(l => l.Contains("[10]", StringComparison.Ordinal), count: 2)).ShouldBeTrue();
 
         var logs = fixture.Logs.All;
         logs.ShouldContain("decision=allowed");

@@ -196,7 +196,7 @@ internal static class ResponseRelay
     {
         try
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(200), aborted).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(1), aborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -14,6 +14,26 @@ public sealed class CapturedLogs : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
 
+    /// <summary>
+    /// Waits until <paramref name="count"/> lines match (10 s at most). The request-completed line is written once
+    /// the response has gone out, so a client can see the response before the line exists.
+    /// </summary>
+    public async Task<bool> WaitForAsync(Func<string, bool> match, int count = 1)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_lines.Count(match) < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
+    }
+
     public void Dispose()
     {
     }
