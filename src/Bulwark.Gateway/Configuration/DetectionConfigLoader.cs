@@ -18,7 +18,32 @@ internal sealed record RouteDetection(
     PolicyEvaluator Evaluator,
     Redactor Redactor,
     bool ScanResponses,
-    StreamingRedactorOptions Streaming);
+    StreamingRedactorOptions Streaming)
+{
+    /// <summary>
+    /// True when some response rule (or the default) does more than log, so answers must be processed. Fixed per
+    /// route: computed once, not per request.
+    /// </summary>
+    public bool HasResponseRules { get; } = HasActingResponseRule(Evaluator.Policy);
+
+    private static bool HasActingResponseRule(DetectionPolicy policy)
+    {
+        if (policy.DefaultRule.Action != PolicyAction.Log)
+        {
+            return true;
+        }
+
+        foreach (var rule in policy.Response.Values)
+        {
+            if (rule.Action != PolicyAction.Log)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
 
 /// <summary>Validates a route's <c>detection:</c> block. Errors name the path and the fix, like the rest of the config.</summary>
 internal static class DetectionConfigLoader

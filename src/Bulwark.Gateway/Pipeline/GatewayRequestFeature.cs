@@ -72,6 +72,9 @@ internal sealed class GatewayRequestFeature(string requestId, long startTimestam
     public void SetStreamCounts(object stream, IReadOnlyList<EntityCount> counts) =>
         (_streamCounts ??= [])[stream] = [.. counts];
 
+    /// <summary>Whether anything was found yet; cheap, unlike <see cref="Entities"/>, which merges the counts.</summary>
+    public bool HasEntities => _entities is { Count: > 0 } || _streamCounts?.Values.Any(c => c.Count > 0) == true;
+
     /// <summary>Entity types found in the request and its response, with counts. Never values.</summary>
     public IReadOnlyDictionary<string, int> Entities
     {

@@ -164,7 +164,7 @@ internal static class ResponseRelay
                     return ForwarderError.None;
                 }
 
-                if (processor.BlockedEntities is null && feature.Decision == Decision.Allowed && feature.Entities.Count > 0)
+                if (processor.BlockedEntities is null && feature.Decision == Decision.Allowed && feature.HasEntities)
                 {
                     feature.Decision = Decision.Redacted;
                 }

@@ -30,7 +30,7 @@ internal sealed class ResponseTextProcessor
     /// <summary>Null when there is nothing to do to this request's response (no response rules, nothing to restore).</summary>
     public static ResponseTextProcessor? Create(RouteConfig route, GatewayRequestFeature feature)
     {
-        var detection = route.Detection is { ScanResponses: true } d && HasResponseRules(d) ? d : null;
+        var detection = route.Detection is { ScanResponses: true, HasResponseRules: true } d ? d : null;
         var restore = feature.Pseudonyms is { RestorableCount: > 0 };
         return detection is null && !restore ? null : new ResponseTextProcessor(detection, feature.Pseudonyms ?? new PseudonymMap(), feature);
     }
@@ -158,24 +158,5 @@ internal sealed class ResponseTextProcessor
                 _countedUpTo = total;
             }
         }
-    }
-
-    private static bool HasResponseRules(RouteDetection detection)
-    {
-        var policy = detection.Evaluator.Policy;
-        if (policy.DefaultRule.Action != PolicyAction.Log)
-        {
-            return true;
-        }
-
-        foreach (var rule in policy.Response.Values)
-        {
-            if (rule.Action != PolicyAction.Log)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }
