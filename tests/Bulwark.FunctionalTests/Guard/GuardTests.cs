@@ -16,7 +16,11 @@ public sealed class GuardTests
     private const string Secret = "our internal meeting on September 10 about the new pricing strategy";
 
     /// <summary>Two routes on one judge: /closed fails closed, /open fails open.</summary>
-    private static string Config(string upstream, Uri judge, string extra = "") =>
+    /// <param name="timeoutMs">
+    /// The judge's timeout. Short by default so the timeout tests run fast; tests about something else pass a roomy one,
+    /// so a loaded machine cannot turn their verdict into a timeout.
+    /// </param>
+    private static string Config(string upstream, Uri judge, string extra = "", int timeoutMs = 500) =>
         GatewayFixture.Listeners() + $"""
         routes:
           - name: closed
@@ -27,7 +31,7 @@ public sealed class GuardTests
               url: {judge}
               model: guard-model
               api_key: sk-judge
-              timeout_ms: 500
+              timeout_ms: {timeoutMs}
               on_error: deny
         {extra}
           - name: open
@@ -37,7 +41,7 @@ public sealed class GuardTests
             intelligent_guard:
               url: {judge}
               model: guard-model
-              timeout_ms: 500
+              timeout_ms: {timeoutMs}
               on_error: allow
         {extra}
         """;
@@ -324,7 +328,7 @@ public sealed class GuardTests
         var upstreamCalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var judge = await FakeJudge.StartAsync();
         judge.Reply = _ => JudgeReply.Deny() with { After = upstreamCalled.Task, Delay = TimeSpan.FromMilliseconds(100) };
-        await using var fixture = await GatewayFixture.StartAsync((upstream, _) => Config(upstream, judge.Url, "      parallel: true"));
+        await using var fixture = await GatewayFixture.StartAsync((upstream, _) => Config(upstream, judge.Url, "      parallel: true", timeoutMs: 5000));
         fixture.Upstream.Script = (_, _) =>
         {
             upstreamCalled.TrySetResult();
@@ -345,7 +349,7 @@ public sealed class GuardTests
         var upstreamCalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var judge = await FakeJudge.StartAsync();
         judge.Reply = _ => JudgeReply.Deny() with { After = upstreamCalled.Task }; // the verdict comes while the upstream call is out
-        await using var fixture = await GatewayFixture.StartAsync((upstream, _) => Config(upstream, judge.Url, "      parallel: true"));
+        await using var fixture = await GatewayFixture.StartAsync((upstream, _) => Config(upstream, judge.Url, "      parallel: true", timeoutMs: 5000));
         fixture.Upstream.Script = (_, _) =>
         {
             upstreamCalled.TrySetResult();
@@ -363,7 +367,7 @@ public sealed class GuardTests
     {
         await using var judge = await FakeJudge.StartAsync();
         judge.Reply = _ => JudgeReply.Allow() with { Delay = TimeSpan.FromMilliseconds(150) };
-        await using var fixture = await GatewayFixture.StartAsync((upstream, _) => Config(upstream, judge.Url, "      parallel: true"));
+        await using var fixture = await GatewayFixture.StartAsync((upstream, _) => Config(upstream, judge.Url, "      parallel: true", timeoutMs: 5000));
 
         var (status, text) = await PostAsync(fixture, "/closed" + Chat, ChatBody("hello"));
         status.ShouldBe(HttpStatusCode.OK);
@@ -382,7 +386,7 @@ public sealed class GuardTests
         var upstreamCalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var judge = await FakeJudge.StartAsync();
         judge.Reply = _ => JudgeReply.Deny() with { After = upstreamCalled.Task, Delay = TimeSpan.FromMilliseconds(100) };
-        await using var fixture = await GatewayFixture.StartAsync((upstream, _) => Config(upstream, judge.Url, "      parallel: true"));
+        await using var fixture = await GatewayFixture.StartAsync((upstream, _) => Config(upstream, judge.Url, "      parallel: true", timeoutMs: 5000));
         fixture.Upstream.Script = (_, _) =>
         {
             upstreamCalled.TrySetResult();
