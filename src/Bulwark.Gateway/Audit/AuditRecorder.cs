@@ -6,14 +6,10 @@ namespace Bulwark.Gateway.Audit;
 /// <summary>Turns a finished request's feature into its audit event (step 8 of the pipeline) and queues it.</summary>
 internal sealed class AuditRecorder(AuditWriter writer, TimeProvider time)
 {
+    private static readonly IReadOnlyDictionary<string, int> NoEntities = System.Collections.Frozen.FrozenDictionary<string, int>.Empty;
+
     public void Record(HttpContext context, GatewayRequestFeature feature)
     {
-        var rules = new List<string>(2);
-        if (feature.Rule is { } rule)
-        {
-            rules.Add(rule);
-        }
-
         writer.Record(new AuditEvent
         {
             Time = time.GetUtcNow(),
@@ -21,9 +17,9 @@ internal sealed class AuditRecorder(AuditWriter writer, TimeProvider time)
             Consumer = feature.Consumer?.Name,
             Route = feature.Route?.Name,
             Model = feature.Model,
-            Decision = feature.Decision.ToString().ToLowerInvariant(),
-            Rules = rules,
-            Entities = new Dictionary<string, int>(feature.Entities, StringComparer.Ordinal),
+            Decision = feature.Decision.Name(),
+            Rules = feature.Rule is { } rule ? [rule] : [],
+            Entities = feature.HasEntities ? new Dictionary<string, int>(feature.Entities, StringComparer.Ordinal) : NoEntities,
             GuardVerdict = feature.GuardVerdict,
             GuardLatencyMs = feature.GuardLatency is { } guard ? guard.TotalMilliseconds : null,
             Status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode,

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -12,7 +13,26 @@ internal static class AuditJson
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     public static string ToLine(AuditEvent e) => JsonSerializer.Serialize(e, Options);
+
+    /// <summary>The event as one UTF-8 JSON line ending in a newline, in a per-thread buffer valid until the thread's next call.</summary>
+    public static ReadOnlySpan<byte> ToUtf8Line(AuditEvent e)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder });
+        writer.Reset(buffer);
+        JsonSerializer.Serialize(writer, e, Options);
+        writer.Flush();
+        buffer.Write("\n"u8);
+        return buffer.WrittenSpan;
+    }
 
     public static AuditEvent? FromLine(string line) => JsonSerializer.Deserialize<AuditEvent>(line, Options);
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace Bulwark.Gateway.Forwarding;
@@ -81,13 +82,19 @@ internal static class HttpForwarder
                 continue;
             }
 
-            if (name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+            HttpHeaders destination = name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase) ? content?.Headers! : request.Headers;
+            if (destination is null)
             {
-                content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)header.Value!);
+                continue;
+            }
+
+            if (header.Value.Count == 1)
+            {
+                destination.TryAddWithoutValidation(name, header.Value.ToString());
             }
             else
             {
-                request.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)header.Value!);
+                destination.TryAddWithoutValidation(name, (IEnumerable<string>)header.Value!);
             }
         }
 
@@ -126,7 +133,7 @@ internal static class HttpForwarder
         CopyHeaders(upstream.Content.Headers, response);
         if (upstream.Headers.TryGetValues("X-Request-Id", out var upstreamId))
         {
-            response.Headers["x-upstream-request-id"] = upstreamId.ToArray();
+            response.Headers["x-upstream-request-id"] = new StringValues([.. upstreamId]);
         }
     }
 
@@ -150,8 +157,7 @@ internal static class HttpForwarder
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
-            linkedTimeout.CancelAfter(idleTimeout);
-            await using var source = await upstream.Content.ReadAsStreamAsync(linkedTimeout.Token).ConfigureAwait(false);
+            await using var source = await upstream.Content.ReadAsStreamAsync(linkedTimeout.Token).ConfigureAwait(false); // armed by SendAsync
             while (true)
             {
                 // A failed read lands in the catch blocks below: cancelled by the client, timed out, or broken.
@@ -198,16 +204,16 @@ internal static class HttpForwarder
 
     private static void CopyHeaders(HttpHeaders headers, HttpResponse response)
     {
-        foreach (var header in headers)
+        foreach (var header in headers.NonValidated)
         {
             if (!DroppedResponseHeaders.Contains(header.Key))
             {
-                response.Headers[header.Key] = header.Value.ToArray();
+                response.Headers[header.Key] = header.Value.Count == 1 ? new StringValues(header.Value.ToString()) : new StringValues([.. header.Value]);
             }
         }
     }
 
-    private static bool IsListedIn(Microsoft.Extensions.Primitives.StringValues connection, string name)
+    private static bool IsListedIn(StringValues connection, string name)
     {
         foreach (var value in connection)
         {

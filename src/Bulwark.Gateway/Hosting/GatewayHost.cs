@@ -104,6 +104,9 @@ public static class GatewayHost
         // Framework request logs carry URLs with query strings, where some providers put keys: keep them quiet.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        // With any level of this category on, hosting starts an Activity per request, and HttpClient then one more per
+        // upstream call (two objects, ids and tags a request). Nothing here reads them: the gateway logs its own line.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         options.ConfigureLogging?.Invoke(builder.Logging);
 
         builder.Services.AddBulwarkGateway(options.ConfigPath, options.Time ?? TimeProvider.System);

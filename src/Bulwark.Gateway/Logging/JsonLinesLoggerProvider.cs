@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace Bulwark.Gateway.Logging;
@@ -8,9 +7,11 @@ namespace Bulwark.Gateway.Logging;
 /// <summary>
 /// Structured logs as JSON lines on a stream (stdout), written off the request path in batches. The console logger
 /// writes each line through a 256-character auto-flushing writer, several system calls a line; on the request path
-/// that cost more than the proxying. Here a line is formatted into a pooled buffer by the caller and queued; one
-/// writer drains whatever is queued into a single write. When the queue is full (the output cannot keep up) lines
-/// are dropped, never the request blocked, and the number dropped is reported in the next line written.
+/// that cost more than the proxying. Here the caller formats a line into a per-thread buffer and appends it to a
+/// shared batch under a short lock; a writer thread wakes every <see cref="FlushInterval"/> and writes whatever the
+/// batch holds in one call. Nothing on the request path wakes a thread or waits for the output. When the batch is full
+/// (the output cannot keep up) lines are dropped, never the request blocked, and the number dropped is reported in
+/// the next batch written. Dispose writes what is left.
 /// </summary>
 /// <remarks>
 /// Line shape, compatible with the framework's JSON console formatter:
@@ -18,97 +19,98 @@ namespace Bulwark.Gateway.Logging;
 /// </remarks>
 internal sealed class JsonLinesLoggerProvider : ILoggerProvider
 {
-    private const int QueueCapacity = 50_000;
+    /// <summary>How long a line waits, at most, before it is written.</summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(50);
+
+    private const int InitialBatchBytes = 256 * 1024;
+    private const int MaxBatchBytes = 16 * 1024 * 1024;
 
     private readonly Stream _output;
-    private readonly Channel<Line> _queue = Channel.CreateBounded<Line>(new BoundedChannelOptions(QueueCapacity)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait, // TryWrite fails instead of waiting: see Enqueue
-    });
-
-    private readonly Task _writer;
+    private readonly Lock _gate = new();
+    private readonly ManualResetEventSlim _stopping = new();
+    private readonly Thread _writer;
+    private byte[] _batch = new byte[InitialBatchBytes];
+    private byte[] _spare = new byte[InitialBatchBytes];
+    private int _used;
     private long _dropped;
+    private int _disposed;
 
     public JsonLinesLoggerProvider(Stream output)
     {
         _output = output;
-        _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "bulwark-log-writer" };
+        _writer.Start();
     }
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
-    private readonly record struct Line(byte[] Buffer, int Length);
-
-    private void Enqueue(ArrayBufferWriter<byte> formatted)
+    private void Append(ReadOnlySpan<byte> line)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(formatted.WrittenCount);
-        formatted.WrittenSpan.CopyTo(buffer);
-        if (!_queue.Writer.TryWrite(new Line(buffer, formatted.WrittenCount)))
+        lock (_gate)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            Interlocked.Increment(ref _dropped);
+            if (_used + line.Length > _batch.Length)
+            {
+                if (_used + line.Length > MaxBatchBytes)
+                {
+                    _dropped++;
+                    return;
+                }
+
+                var grown = new byte[Math.Min(MaxBatchBytes, Math.Max(_batch.Length * 2, _used + line.Length))];
+                _batch.AsSpan(0, _used).CopyTo(grown);
+                _batch = grown;
+            }
+
+            line.CopyTo(_batch.AsSpan(_used));
+            _used += line.Length;
         }
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
-        var reader = _queue.Reader;
-        var batch = new byte[64 * 1024];
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
-            var used = 0;
-            while (reader.TryRead(out var line))
+            var stopping = _stopping.Wait(FlushInterval);
+            WritePending();
+            if (stopping)
             {
-                if (used + line.Length > batch.Length)
-                {
-                    await WriteAsync(batch, used).ConfigureAwait(false);
-                    used = 0;
-                }
-
-                if (line.Length > batch.Length)
-                {
-                    await WriteAsync(line.Buffer, line.Length).ConfigureAwait(false);
-                }
-                else
-                {
-                    line.Buffer.AsSpan(0, line.Length).CopyTo(batch.AsSpan(used));
-                    used += line.Length;
-                }
-
-                ArrayPool<byte>.Shared.Return(line.Buffer);
+                return;
             }
-
-            var dropped = Interlocked.Exchange(ref _dropped, 0);
-            if (dropped > 0)
-            {
-                var note = System.Text.Encoding.UTF8.GetBytes(
-                    $"{{\"Timestamp\":\"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}\",\"EventId\":90,\"LogLevel\":\"Warning\",\"Category\":\"Bulwark.Gateway.Logging\",\"Message\":\"{dropped} log line(s) dropped: the log output could not keep up\"}}\n");
-                if (used + note.Length > batch.Length)
-                {
-                    await WriteAsync(batch, used).ConfigureAwait(false);
-                    used = 0;
-                }
-
-                note.CopyTo(batch.AsSpan(used));
-                used += note.Length;
-            }
-
-            await WriteAsync(batch, used).ConfigureAwait(false);
         }
     }
 
-    private async ValueTask WriteAsync(byte[] buffer, int length)
+    /// <summary>Swaps the batch for the spare buffer under the lock, then writes it outside the lock.</summary>
+    private void WritePending()
     {
-        if (length == 0)
+        byte[] full;
+        int length;
+        long dropped;
+        lock (_gate)
         {
-            return;
+            if (_used == 0 && _dropped == 0)
+            {
+                return;
+            }
+
+            full = _batch;
+            length = _used;
+            dropped = _dropped;
+            _batch = _spare.Length >= InitialBatchBytes ? _spare : new byte[InitialBatchBytes];
+            _spare = full.Length > InitialBatchBytes * 8 ? new byte[InitialBatchBytes] : full; // let a burst's big buffer go
+            _used = 0;
+            _dropped = 0;
         }
 
         try
         {
-            await _output.WriteAsync(buffer.AsMemory(0, length)).ConfigureAwait(false);
-            await _output.FlushAsync().ConfigureAwait(false);
+            _output.Write(full, 0, length);
+            if (dropped > 0)
+            {
+                _output.Write(System.Text.Encoding.UTF8.GetBytes(
+                    $"{{\"Timestamp\":\"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}\",\"EventId\":90,\"LogLevel\":\"Warning\",\"Category\":\"Bulwark.Gateway.Logging\",\"Message\":\"{dropped} log line(s) dropped: the log output could not keep up\"}}\n"));
+            }
+
+            _output.Flush();
         }
         catch (IOException)
         {
@@ -118,8 +120,16 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
 
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
-        _writer.Wait(TimeSpan.FromSeconds(5)); // drain what is queued at shutdown
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _stopping.Set();
+        if (_writer.Join(TimeSpan.FromSeconds(5))) // the loop writes what is left before it returns
+        {
+            _stopping.Dispose();
+        }
     }
 
     private sealed class Logger(JsonLinesLoggerProvider provider, string category) : ILogger
@@ -196,7 +206,7 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
             json.WriteEndObject();
             json.Flush();
             buffer.Write("\n"u8);
-            provider.Enqueue(buffer);
+            provider.Append(buffer.WrittenSpan);
         }
 
         private static string LevelName(LogLevel level) => level switch

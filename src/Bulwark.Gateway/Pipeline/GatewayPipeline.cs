@@ -416,11 +416,37 @@ internal sealed class GatewayPipeline(
         }
     }
 
-    private static Uri BuildTarget(Uri upstream, string forwardPath, QueryString query)
+    /// <summary>
+    /// The upstream URL for a forwarded path. Targets without a query are cached (a few hundred at most: the path is the
+    /// client's to choose), since parsing a <see cref="Uri"/> per request costs more than the rest of the rewrite.
+    /// </summary>
+    private Uri BuildTarget(Uri upstream, string forwardPath, QueryString query)
     {
-        var basePath = upstream.AbsolutePath.TrimEnd('/');
-        return new Uri(upstream.GetLeftPart(UriPartial.Authority) + basePath + new PathString(forwardPath).ToUriComponent() + query.ToUriComponent());
+        if (query.HasValue)
+        {
+            return Build(upstream, forwardPath, query);
+        }
+
+        var key = (upstream.OriginalString, forwardPath);
+        if (_targets.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var target = Build(upstream, forwardPath, query);
+        if (_targets.Count < MaxCachedTargets)
+        {
+            _targets.TryAdd(key, target);
+        }
+
+        return target;
+
+        static Uri Build(Uri upstream, string forwardPath, QueryString query) =>
+            new(upstream.GetLeftPart(UriPartial.Authority) + upstream.AbsolutePath.TrimEnd('/') + new PathString(forwardPath).ToUriComponent() + query.ToUriComponent());
     }
+
+    private const int MaxCachedTargets = 512;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Upstream, string Path), Uri> _targets = new();
 
     private async Task HandleUnknownHostAsync(HttpContext context, GatewayConfig config, GatewayRequestFeature feature)
     {
@@ -561,7 +587,7 @@ internal sealed class GatewayPipeline(
             feature.RequestId,
             feature.Route?.Name ?? "-",
             feature.Shape ?? "-",
-            feature.Decision.ToString().ToLowerInvariant(),
+            feature.Decision.Name(),
             feature.Rule ?? "-",
             status,
             feature.UpstreamStatus,

@@ -16,6 +16,20 @@ internal enum Decision
     Error,
 }
 
+internal static class DecisionNames
+{
+    /// <summary>The decision as logs and the audit trail spell it: allowed, blocked, redacted, passthrough, error.</summary>
+    public static string Name(this Decision decision) => decision switch
+    {
+        Decision.Allowed => "allowed",
+        Decision.Blocked => "blocked",
+        Decision.Redacted => "redacted",
+        Decision.Passthrough => "passthrough",
+        Decision.Error => "error",
+        _ => decision.ToString().ToLowerInvariant(),
+    };
+}
+
 /// <summary>
 /// Everything the pipeline learns about one request, in one typed object on <c>HttpContext.Features</c>. Logging,
 /// audit and metrics read it at the end; it holds counts, ids and timings, never texts or keys.
