@@ -228,22 +228,30 @@ public sealed class FakeUpstream : IAsyncDisposable
                 await beforeEvent(i).WaitAsync(context.RequestAborted).ConfigureAwait(false);
             }
 
-            var chunk = JsonSerializer.Serialize(new
-            {
-                id = "chatcmpl-fake",
-                @object = "chat.completion.chunk",
-                created = 1700000000,
-                model = "fake-model",
-                choices = new[] { new { index = 0, delta = new { role = i == 0 ? "assistant" : null, content = deltas[i] }, finish_reason = (string?)null } },
-            });
-            await response.WriteAsync($"data: {chunk}\n\n", context.RequestAborted).ConfigureAwait(false);
+            await response.WriteAsync(ChunkEvent(deltas[i], first: i == 0), context.RequestAborted).ConfigureAwait(false);
             await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         }
 
-        await response.WriteAsync(
-            "data: {\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"fake-model\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":" + deltas.Count + ",\"total_tokens\":" + (5 + deltas.Count) + "}}\n\ndata: [DONE]\n\n",
-            context.RequestAborted).ConfigureAwait(false);
+        await response.WriteAsync(EndEvents(deltas.Count), context.RequestAborted).ConfigureAwait(false);
     }
+
+    /// <summary>One streamed <c>chat.completion.chunk</c> event carrying <paramref name="delta"/>, as this upstream sends it.</summary>
+    public static string ChunkEvent(string delta, bool first)
+    {
+        var chunk = JsonSerializer.Serialize(new
+        {
+            id = "chatcmpl-fake",
+            @object = "chat.completion.chunk",
+            created = 1700000000,
+            model = "fake-model",
+            choices = new[] { new { index = 0, delta = new { role = first ? "assistant" : null, content = delta }, finish_reason = (string?)null } },
+        });
+        return $"data: {chunk}\n\n";
+    }
+
+    /// <summary>What ends a stream of <paramref name="deltas"/> events: the finish and usage event, then <c>[DONE]</c>.</summary>
+    public static string EndEvents(int deltas) =>
+        "data: {\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"fake-model\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":" + deltas + ",\"total_tokens\":" + (5 + deltas) + "}}\n\ndata: [DONE]\n\n";
 
     /// <summary>Splits a text into <paramref name="parts"/> deltas (some empty when the text is short).</summary>
     public static IReadOnlyList<string> Split(string text, int parts)

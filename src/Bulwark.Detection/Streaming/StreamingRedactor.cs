@@ -72,8 +72,9 @@ public readonly struct StreamingRedactionResult
 
 /// <summary>
 /// Redacts a streamed text (a model's completion) on the fly: feed it the deltas, send on what it returns. It keeps
-/// a bounded tail of the text unreleased and rescans it with every delta, so that an entity split across deltas is
-/// still caught before any of it leaves; see <see cref="StreamingRedactorOptions"/> for the latency trade-off.
+/// a bounded tail of the text unreleased and rescans it with every delta that lets text out, so that an entity split
+/// across deltas is still caught before any of it leaves; see <see cref="StreamingRedactorOptions"/> for the latency
+/// trade-off.
 /// </summary>
 /// <remarks>
 /// One instance per streamed text; not thread-safe. Use the request's <see cref="PseudonymMap"/> so placeholder
@@ -176,6 +177,17 @@ public sealed class StreamingRedactor
     private StreamingRedactionResult Process(bool final)
     {
         ReadOnlySpan<char> text = _buffer.AsSpan(0, _length);
+
+        // While everything pending is held anyway (shorter than the holdback, or one token still being written), a
+        // scan could not release anything: a finding moves the cut only when it starts before the cut, and none starts
+        // inside the released context. Rescanning that text for each small delta cost most of a stream's time. The
+        // write that first releases text, or the flush, scans all of it, so nothing leaves unscanned; a blocking entity
+        // is reported by that write rather than by the one that completed it.
+        if (!final && HeldCut(text) == _context)
+        {
+            return new StreamingRedactionResult(string.Empty);
+        }
+
         _findings.Clear();
         _candidates.Clear();
         _scanner.Scan(text, _findings);
@@ -228,6 +240,25 @@ public sealed class StreamingRedactor
     private int ChooseCut(ReadOnlySpan<char> text, IReadOnlyList<FindingRedaction> redactions)
     {
         int length = text.Length;
+        int cut = HeldCut(text);
+
+        // Do not release half of an entity: hold it whole while it may still grow, redact what is known past the bound.
+        foreach (var (finding, _) in redactions)
+        {
+            if (finding.Start < cut && finding.End > cut)
+            {
+                cut = length - finding.Start <= _options.MaxHoldback ? finding.Start : finding.End;
+                break;
+            }
+        }
+
+        return cut;
+    }
+
+    /// <summary>Where the holdback and the token being written allow a cut, before findings are known.</summary>
+    private int HeldCut(ReadOnlySpan<char> text)
+    {
+        int length = text.Length;
         int cut = Math.Max(_context, length - _options.Holdback);
 
         // Do not release half of a token still being written (the last one always is): hold from its start.
@@ -238,16 +269,6 @@ public sealed class StreamingRedactor
             if (length - runStart <= _options.MaxHoldback)
             {
                 cut = runStart;
-            }
-        }
-
-        // Do not release half of an entity: hold it whole while it may still grow, redact what is known past the bound.
-        foreach (var (finding, _) in redactions)
-        {
-            if (finding.Start < cut && finding.End > cut)
-            {
-                cut = length - finding.Start <= _options.MaxHoldback ? finding.Start : finding.End;
-                break;
             }
         }
 

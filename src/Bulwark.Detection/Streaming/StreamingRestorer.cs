@@ -38,10 +38,16 @@ public sealed class StreamingRestorer
     /// <summary>Characters currently held back (a possible placeholder start).</summary>
     public int PendingLength => _pending;
 
+    /// <summary>
+    /// True when <see cref="Write"/> would return <paramref name="delta"/> unchanged and hold nothing back (nothing is
+    /// held and the delta holds no placeholder start): a caller can then send the delta as it is without calling it.
+    /// </summary>
+    public bool PassesThrough(ReadOnlySpan<char> delta) => _pending == 0 && (_map.RestorableCount == 0 || !delta.Contains('<'));
+
     /// <summary>Takes the next delta and returns the text that can be emitted now (possibly empty).</summary>
     public string Write(ReadOnlySpan<char> delta)
     {
-        if (_pending == 0 && (_map.RestorableCount == 0 || !delta.Contains('<')))
+        if (PassesThrough(delta))
         {
             return delta.ToString();
         }

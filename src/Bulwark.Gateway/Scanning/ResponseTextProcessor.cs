@@ -82,6 +82,13 @@ internal sealed class ResponseTextProcessor
         }
     }
 
+    internal enum DeltaOutcome
+    {
+        Unchanged,
+        Replaced,
+        Blocked,
+    }
+
     /// <summary>Streamed text: bounded holdback so an entity or placeholder split across deltas is still handled.</summary>
     internal sealed class DeltaPipeline
     {
@@ -105,9 +112,49 @@ internal sealed class ResponseTextProcessor
         }
 
         /// <summary>Returns the text to send now, or null when the stream must be blocked.</summary>
-        public string? Write(string delta) => Continue(_redactor is null ? delta : Check(_redactor.Write(delta)), flush: false);
+        public string? Write(string delta) => Write(delta, out var text) switch
+        {
+            DeltaOutcome.Unchanged => delta,
+            DeltaOutcome.Replaced => text,
+            _ => null,
+        };
 
-        public string? Flush() => Continue(_redactor is null ? string.Empty : Check(_redactor.Flush()), flush: true);
+        /// <summary>
+        /// Takes a delta. Unchanged: send the delta as it is; Replaced: send <paramref name="text"/> instead (text held
+        /// back, released, redacted or restored); Blocked: end the stream.
+        /// </summary>
+        public DeltaOutcome Write(ReadOnlySpan<char> delta, out string text)
+        {
+            if (_redactor is null)
+            {
+                if (_restorer is null || _restorer.PassesThrough(delta))
+                {
+                    text = string.Empty;
+                    return DeltaOutcome.Unchanged;
+                }
+
+                text = _restorer.Write(delta);
+            }
+            else
+            {
+                var redacted = Check(_redactor.Write(delta));
+                if (redacted is null)
+                {
+                    text = string.Empty;
+                    return DeltaOutcome.Blocked;
+                }
+
+                text = _restorer is null || _restorer.PassesThrough(redacted) ? redacted : _restorer.Write(redacted);
+            }
+
+            return delta.SequenceEqual(text) ? DeltaOutcome.Unchanged : DeltaOutcome.Replaced;
+        }
+
+        public string? Flush()
+        {
+            var text = _redactor is null ? string.Empty : Check(_redactor.Flush());
+            return text is null || _restorer is null ? text : _restorer.Write(text) + _restorer.Flush();
+        }
 
         private string? Check(StreamingRedactionResult result)
         {
@@ -119,22 +166,6 @@ internal sealed class ResponseTextProcessor
             }
 
             return result.Text;
-        }
-
-        private string? Continue(string? text, bool flush)
-        {
-            if (text is null)
-            {
-                return null;
-            }
-
-            if (_restorer is null)
-            {
-                return text;
-            }
-
-            var restored = _restorer.Write(text);
-            return flush ? restored + _restorer.Flush() : restored;
         }
 
         private void CountNew()

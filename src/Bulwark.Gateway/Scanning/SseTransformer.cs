@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 
 namespace Bulwark.Gateway.Scanning;
 
@@ -13,14 +14,28 @@ namespace Bulwark.Gateway.Scanning;
 /// transformer does not know have every text field processed whole. When a response rule blocks, the stream ends
 /// with an OpenAI-shaped error event.
 /// </summary>
+/// <remarks>
+/// Most events are plain deltas: <see cref="DeltaEventReader"/> finds their texts in the UTF-8 bytes, and the event is
+/// sent as it came with only the texts that changed spliced in. Every other event (a finish, a stop, an unknown
+/// shape, anything the reader is unsure of) goes through the document path: parsed, processed, serialised again.
+/// </remarks>
 internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IReadOnlyList<string>, string> errorEvent)
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
+    /// <summary>A data payload with the same property twice is read as text, not guessed at as JSON.</summary>
+    private static readonly JsonDocumentOptions NoDuplicates = new() { AllowDuplicateProperties = false };
+
     private readonly Dictionary<string, ResponseTextProcessor.DeltaPipeline> _streams = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _line = new(256);
-    private readonly List<string> _eventLines = [];
-    private JsonObject? _lastChatEnvelope;
+    private readonly ArrayBufferWriter<byte> _event = new(1024);
+    private readonly List<(int Start, int Length)> _lines = [];
+    private readonly ArrayBufferWriter<byte> _payload = new(1024);
+    private readonly ArrayBufferWriter<byte> _lastChatEnvelope = new(512);
+    private readonly ArrayBufferWriter<byte> _spliced = new(1024);
+    private readonly List<(int Start, int Length, string Text)> _splices = [];
+    private readonly DeltaEventReader _reader = new();
+    private Utf8JsonWriter? _escaper;
 
     public bool Blocked { get; private set; }
 
@@ -36,24 +51,33 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
                 break;
             }
 
-            _line.Write(chunk[..newline]);
-            chunk = chunk[(newline + 1)..];
-            var span = _line.WrittenSpan;
-            if (!span.IsEmpty && span[^1] == (byte)'\r')
+            ReadOnlySpan<byte> line;
+            if (_line.WrittenCount == 0)
             {
-                span = span[..^1];
+                line = chunk[..newline];
+            }
+            else
+            {
+                _line.Write(chunk[..newline]);
+                line = _line.WrittenSpan;
             }
 
-            var line = Encoding.UTF8.GetString(span);
-            _line.ResetWrittenCount();
-            if (line.Length == 0)
+            chunk = chunk[(newline + 1)..];
+            if (!line.IsEmpty && line[^1] == (byte)'\r')
+            {
+                line = line[..^1];
+            }
+
+            if (line.IsEmpty)
             {
                 Dispatch(output);
             }
             else
             {
-                _eventLines.Add(line);
+                AddLine(line);
             }
+
+            _line.ResetWrittenCount();
         }
 
         return !Blocked;
@@ -69,67 +93,192 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
 
         if (_line.WrittenCount > 0)
         {
-            _eventLines.Add(Encoding.UTF8.GetString(_line.WrittenSpan));
+            AddLine(_line.WrittenSpan);
             _line.ResetWrittenCount();
         }
 
-        if (_eventLines.Count > 0)
-        {
-            Dispatch(output);
-        }
-
+        Dispatch(output);
         FlushAll(output);
+    }
+
+    private void AddLine(ReadOnlySpan<byte> line)
+    {
+        _lines.Add((_event.WrittenCount, line.Length));
+        _event.Write(line);
     }
 
     private void Dispatch(IBufferWriter<byte> output)
     {
-        if (_eventLines.Count == 0)
+        if (_lines.Count == 0)
         {
             return;
         }
 
-        string? data = null;
-        var prefix = new List<string>();
-        foreach (var line in _eventLines)
+        var payload = JoinData(out var hasData);
+        if (!hasData)
         {
-            if (line.StartsWith("data:", StringComparison.Ordinal))
-            {
-                var payload = line.AsSpan(5);
-                if (!payload.IsEmpty && payload[0] == ' ')
-                {
-                    payload = payload[1..];
-                }
-
-                data = data is null ? payload.ToString() : data + "\n" + payload.ToString();
-            }
-            else
-            {
-                prefix.Add(line);
-            }
+            WriteUpstreamEvent(output, default, hasData: false);
         }
-
-        _eventLines.Clear();
-        if (data is null)
-        {
-            WriteEvent(output, prefix, null);
-            return;
-        }
-
-        if (data == "[DONE]")
+        else if (payload.SequenceEqual("[DONE]"u8))
         {
             FlushAll(output);
             if (!Blocked)
             {
-                WriteEvent(output, prefix, data);
+                WriteUpstreamEvent(output, payload);
+            }
+        }
+        else if (!TryRewriteDeltas(payload, output))
+        {
+            ProcessDocument(payload, output);
+        }
+
+        _lines.Clear();
+        _event.ResetWrittenCount();
+    }
+
+    /// <summary>The event's data lines joined by newlines (without copying when there is one), as SSE defines.</summary>
+    private ReadOnlySpan<byte> JoinData(out bool hasData)
+    {
+        var written = _event.WrittenSpan;
+        ReadOnlySpan<byte> single = default;
+        var count = 0;
+        foreach (var (start, length) in _lines)
+        {
+            var line = written.Slice(start, length);
+            if (!line.StartsWith("data:"u8))
+            {
+                continue;
             }
 
-            return;
+            var data = line[5..];
+            if (!data.IsEmpty && data[0] == (byte)' ')
+            {
+                data = data[1..];
+            }
+
+            if (count == 0)
+            {
+                single = data;
+            }
+            else
+            {
+                if (count == 1)
+                {
+                    _payload.ResetWrittenCount();
+                    _payload.Write(single);
+                }
+
+                _payload.Write(NewLine);
+                _payload.Write(data);
+            }
+
+            count++;
+        }
+
+        hasData = count > 0;
+        return count > 1 ? _payload.WrittenSpan : single;
+    }
+
+    /// <summary>
+    /// The fast path for a plain delta event: each text goes through its sequence's pipeline; the event goes out as it
+    /// came, with only the texts that changed replaced. False when the event needs the document path (nothing has
+    /// been processed then).
+    /// </summary>
+    private bool TryRewriteDeltas(ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
+    {
+        if (!_reader.TryRead(payload))
+        {
+            return false;
+        }
+
+        if (_reader.IsChat)
+        {
+            KeepChatEnvelope(payload);
+        }
+
+        _splices.Clear();
+        var lookup = _streams.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var text in _reader.Texts)
+        {
+            var key = _reader.Key(text);
+            if (!lookup.TryGetValue(key, out var stream))
+            {
+                stream = processor.CreateStream();
+                lookup[key] = stream;
+            }
+
+            switch (stream.Write(_reader.Chars(text), out var processed))
+            {
+                case ResponseTextProcessor.DeltaOutcome.Blocked:
+                    Block(output);
+                    return true;
+                case ResponseTextProcessor.DeltaOutcome.Replaced:
+                    _splices.Add((text.TokenStart, text.TokenLength, processed));
+                    break;
+            }
+        }
+
+        if (_splices.Count == 0)
+        {
+            WriteUpstreamEvent(output, payload);
+            return true;
+        }
+
+        // Splice in document order; the texts were processed in the document path's order.
+        if (_splices.Count > 1)
+        {
+            _splices.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+        }
+
+        _spliced.ResetWrittenCount();
+        var at = 0;
+        foreach (var (start, length, replacement) in _splices)
+        {
+            _spliced.Write(payload[at..start]);
+            WriteJsonString(replacement);
+            at = start + length;
+        }
+
+        _spliced.Write(payload[at..]);
+        WriteUpstreamEvent(output, _spliced.WrittenSpan);
+        return true;
+    }
+
+    /// <summary>Writes a JSON string token, escaped as the document path's serialiser escapes it.</summary>
+    private void WriteJsonString(string text)
+    {
+        if (_escaper is null)
+        {
+            _escaper = new Utf8JsonWriter(_spliced, new JsonWriterOptions { Encoder = JsonRewriter.Options.Encoder });
+        }
+        else
+        {
+            _escaper.Reset(_spliced);
+        }
+
+        _escaper.WriteStringValue(text);
+        _escaper.Flush();
+    }
+
+    private void KeepChatEnvelope(ReadOnlySpan<byte> payload)
+    {
+        _lastChatEnvelope.ResetWrittenCount();
+        _lastChatEnvelope.Write(payload);
+    }
+
+    /// <summary>The document path: any event the fast path does not take, processed as a JSON document or as text.</summary>
+    private void ProcessDocument(ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
+    {
+        if (!Utf8.IsValid(payload))
+        {
+            // Data was always read as text: malformed UTF-8 becomes replacement characters rather than an exception.
+            payload = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(payload));
         }
 
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(data);
+            node = JsonNode.Parse(payload, documentOptions: NoDuplicates);
         }
         catch (JsonException)
         {
@@ -138,29 +287,37 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
 
         if (node is not JsonObject obj)
         {
-            // Not JSON: nothing structured to process; text is still never released unprocessed.
-            var processed = processor.ProcessWhole(data);
+            // Not JSON (or JSON with a property twice): nothing structured to process; text is still never released unprocessed.
+            var processed = processor.ProcessWhole(Encoding.UTF8.GetString(payload));
             if (processed is null)
             {
                 Block(output);
                 return;
             }
 
-            WriteEvent(output, prefix, processed);
+            WriteUpstreamEvent(output, Encoding.UTF8.GetBytes(processed));
             return;
         }
 
-        var ok = obj["choices"] is JsonArray choices ? ProcessChat(obj, choices)
-            : TypeOf(obj) switch
+        bool ok;
+        if (obj["choices"] is JsonArray choices)
+        {
+            KeepChatEnvelope(payload);
+            ok = ProcessChat(choices);
+        }
+        else
+        {
+            ok = TypeOf(obj) switch
             {
-                "content_block_delta" => ProcessDelta(obj, obj["delta"] as JsonObject, $"a{obj["index"]}.", ["text", "partial_json", "thinking"]),
+                "content_block_delta" => ProcessDelta(obj["delta"] as JsonObject, $"a{obj["index"]}.", ["text", "partial_json", "thinking"]),
                 "content_block_stop" => FlushBefore(output, $"a{obj["index"]}.", key => AnthropicDelta(obj, key)),
                 "response.output_text.delta" or "response.function_call_arguments.delta" or "response.reasoning_summary_text.delta" =>
-                    ProcessDelta(obj, obj, $"r{obj["item_id"]}.{obj["content_index"]}.", ["delta"]),
+                    ProcessDelta(obj, $"r{obj["item_id"]}.{obj["content_index"]}.", ["delta"]),
                 "response.output_text.done" or "response.function_call_arguments.done" or "response.reasoning_summary_text.done" =>
                     FlushBefore(output, $"r{obj["item_id"]}.{obj["content_index"]}.", key => ResponsesDelta(obj, key)) && Whole(obj),
                 _ => Whole(obj),
             };
+        }
 
         if (!ok)
         {
@@ -168,12 +325,11 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             return;
         }
 
-        WriteEvent(output, prefix, obj.ToJsonString(JsonRewriter.Options));
+        WriteUpstreamEvent(output, JsonSerializer.SerializeToUtf8Bytes(obj, JsonRewriter.Options));
     }
 
-    private bool ProcessChat(JsonObject chunk, JsonArray choices)
+    private bool ProcessChat(JsonArray choices)
     {
-        _lastChatEnvelope = chunk;
         for (var c = 0; c < choices.Count; c++)
         {
             if (choices[c] is not JsonObject choice)
@@ -184,8 +340,8 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             var index = choice["index"]?.ToString() ?? c.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var keyPrefix = $"c{index}.";
             var delta = choice["delta"] as JsonObject;
-            if (!ProcessDelta(chunk, delta, keyPrefix, ["content", "reasoning_content", "refusal"])
-                || !ProcessDelta(chunk, choice, keyPrefix, ["text"]))
+            if (!ProcessDelta(delta, keyPrefix, ["content", "reasoning_content", "refusal"])
+                || !ProcessDelta(choice, keyPrefix, ["text"]))
             {
                 return false;
             }
@@ -195,7 +351,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
                 foreach (var call in calls)
                 {
                     if (call is JsonObject callObj && callObj["function"] is JsonObject function
-                        && !ProcessDelta(chunk, function, $"{keyPrefix}t{callObj["index"]}.", ["arguments"]))
+                        && !ProcessDelta(function, $"{keyPrefix}t{callObj["index"]}.", ["arguments"]))
                     {
                         return false;
                     }
@@ -220,7 +376,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         return true;
     }
 
-    private bool ProcessDelta(JsonObject evt, JsonObject? container, string keyPrefix, ReadOnlySpan<string> fields)
+    private bool ProcessDelta(JsonObject? container, string keyPrefix, ReadOnlySpan<string> fields)
     {
         if (container is null)
         {
@@ -262,7 +418,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             }
 
             var evt = build(key)(text);
-            WriteEvent(output, evt["type"] is { } t ? [$"event: {t}"] : [], evt.ToJsonString(JsonRewriter.Options));
+            WriteEvent(output, evt["type"] is { } t ? $"event: {t}" : null, evt.ToJsonString(JsonRewriter.Options));
         }
 
         return true;
@@ -345,20 +501,21 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             {
                 var index = key[1..key.IndexOf('.', StringComparison.Ordinal)];
                 var evt = AnthropicDelta(new JsonObject { ["index"] = int.TryParse(index, out var i) ? i : 0 }, key)(text);
-                WriteEvent(output, ["event: content_block_delta"], evt.ToJsonString(JsonRewriter.Options));
+                WriteEvent(output, "event: content_block_delta", evt.ToJsonString(JsonRewriter.Options));
             }
             else
             {
-                WriteEvent(output, [], new JsonObject { ["type"] = "response.output_text.delta", ["delta"] = text }.ToJsonString(JsonRewriter.Options));
+                WriteEvent(output, null, new JsonObject { ["type"] = "response.output_text.delta", ["delta"] = text }.ToJsonString(JsonRewriter.Options));
             }
         }
 
         if (chatChoices.Count > 0)
         {
-            var chunk = _lastChatEnvelope?.DeepClone() as JsonObject ?? new JsonObject { ["object"] = "chat.completion.chunk" };
+            var chunk = (_lastChatEnvelope.WrittenCount > 0 ? JsonNode.Parse(_lastChatEnvelope.WrittenSpan, documentOptions: NoDuplicates) as JsonObject : null)
+                ?? new JsonObject { ["object"] = "chat.completion.chunk" };
             chunk["choices"] = chatChoices;
             chunk.Remove("usage");
-            WriteEvent(output, [], chunk.ToJsonString(JsonRewriter.Options));
+            WriteEvent(output, null, chunk.ToJsonString(JsonRewriter.Options));
         }
     }
 
@@ -411,37 +568,68 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         }
 
         Blocked = true;
-        WriteEvent(output, [], errorEvent(processor.BlockedEntities ?? []));
+        WriteEvent(output, null, errorEvent(processor.BlockedEntities ?? []));
     }
 
     private static string? TypeOf(JsonObject obj) =>
         obj["type"] is JsonValue t && t.GetValueKind() == JsonValueKind.String ? t.GetValue<string>() : null;
 
-    private static void WriteEvent(IBufferWriter<byte> output, List<string> prefix, string? data)
+    /// <summary>Sends an event the gateway made (a released tail, the error): an optional event line, then its data.</summary>
+    private static void WriteEvent(IBufferWriter<byte> output, string? eventLine, string data)
     {
-        foreach (var line in prefix)
+        if (eventLine is not null)
         {
-            Write(output, line);
+            output.Write(Encoding.UTF8.GetBytes(eventLine));
             output.Write(NewLine);
         }
 
-        if (data is not null)
+        WriteData(output, Encoding.UTF8.GetBytes(data));
+    }
+
+    /// <summary>Sends the upstream's current event: its other lines (event, id, comments) as they came, then the data.</summary>
+    private void WriteUpstreamEvent(IBufferWriter<byte> output, ReadOnlySpan<byte> data, bool hasData = true)
+    {
+        var written = _event.WrittenSpan;
+        foreach (var (start, length) in _lines)
         {
-            foreach (var line in data.Split('\n'))
+            var line = written.Slice(start, length);
+            if (line.StartsWith("data:"u8))
             {
-                Write(output, "data: ");
-                Write(output, line);
-                output.Write(NewLine);
+                continue;
             }
+
+            // Lines were always sent as text: malformed UTF-8 goes out with replacement characters, as before.
+            output.Write(Utf8.IsValid(line) ? line : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(line)));
+            output.Write(NewLine);
+        }
+
+        if (hasData)
+        {
+            WriteData(output, data);
+        }
+        else
+        {
+            output.Write(NewLine);
+        }
+    }
+
+    /// <summary>One <c>data:</c> line per line of <paramref name="data"/>, then the blank line that ends the event.</summary>
+    private static void WriteData(IBufferWriter<byte> output, ReadOnlySpan<byte> data)
+    {
+        while (true)
+        {
+            var newline = data.IndexOf((byte)'\n');
+            output.Write("data: "u8);
+            output.Write(newline < 0 ? data : data[..newline]);
+            output.Write(NewLine);
+            if (newline < 0)
+            {
+                break;
+            }
+
+            data = data[(newline + 1)..];
         }
 
         output.Write(NewLine);
-    }
-
-    private static void Write(IBufferWriter<byte> output, string text)
-    {
-        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        var written = Encoding.UTF8.GetBytes(text, span);
-        output.Advance(written);
     }
 }

@@ -121,6 +121,33 @@ public class StreamingRedactorTests
     }
 
     [Fact]
+    public void Write_WhileEverythingIsHeld_ScansOnlyWhenTextCanLeave()
+    {
+        var scanner = new CountingScanner(Scanner);
+        var redactor = new StreamingRedactor(scanner, Evaluator, new Redactor(), new PseudonymMap(), new StreamingRedactorOptions { Holdback = 16 });
+
+        redactor.Write("Mail a@b").Text.ShouldBeEmpty();
+        redactor.Write(".io now").Text.ShouldBeEmpty();
+        scanner.Scans.ShouldBe(0); // 15 characters, all within the holdback: nothing could be released
+
+        redactor.Write(" please, thanks").Text.ShouldBe("Mail <EMAIL_ADDRESS_1> ");
+        scanner.Scans.ShouldBe(1);
+        redactor.Counts.ShouldBe([new EntityCount(EntityTypes.EmailAddress, 1)]);
+    }
+
+    [Fact]
+    public void Write_BlockEntityWithinTheHoldback_ReportedBeforeAnyOfItLeaves()
+    {
+        var redactor = Create(holdback: 64);
+
+        redactor.Write("Your key is sk-abcdefghijklmnopqrstuvwxyz0123 ok").IsBlocked.ShouldBeFalse(); // held, not yet scanned
+
+        var flushed = redactor.Flush();
+        flushed.IsBlocked.ShouldBeTrue();
+        flushed.BlockedEntities.ShouldBe([EntityTypes.OpenAiApiKey]);
+    }
+
+    [Fact]
     public void Write_AnySplit_MatchesNonStreamingRedaction()
     {
         string[] words = ["hello", "a@b.io", "john.doe@example.com", "x", "mail:", "bob@corp.org.", "中文", "@", ".com", "ann@x"];
@@ -153,5 +180,16 @@ public class StreamingRedactorTests
     {
         var verdict = Evaluator.Evaluate(RegexDetector.Email.Find(text), Direction.Response);
         return new Redactor().Redact(text, verdict.Redactions, new PseudonymMap());
+    }
+
+    private sealed class CountingScanner(ITextScanner inner) : ITextScanner
+    {
+        public int Scans { get; private set; }
+
+        public void Scan(ReadOnlySpan<char> text, List<Finding> findings)
+        {
+            Scans++;
+            inner.Scan(text, findings);
+        }
     }
 }
