@@ -56,7 +56,7 @@ internal sealed class GatewayPipeline(
     public async Task InvokeAsync(HttpContext context)
     {
         // 1. Request id and snapshot.
-        var feature = new GatewayRequestFeature(Guid.CreateVersion7().ToString("N"), time.GetTimestamp());
+        var feature = new GatewayRequestFeature(RequestIds.Next(time.GetUtcNow()), time.GetTimestamp());
         context.Features.Set(feature);
         context.Response.Headers["x-request-id"] = feature.RequestId;
         var config = configManager.Current;
