@@ -26,6 +26,19 @@ internal sealed record RouteDetection(
     /// </summary>
     public bool HasResponseRules { get; } = HasActingResponseRule(Evaluator.Policy);
 
+    /// <summary>
+    /// The engine answers are scanned with. The prompt-injection detector is left out unless a response rule for
+    /// <c>PROMPT_INJECTION</c> does more than log: an instruction override is an attack on the model's input, and on
+    /// streams it was four fifths of the per-event detection cost (each released delta rescans its context). Personal
+    /// data and credentials are still found, and counted even where they are only logged.
+    /// </summary>
+    public DetectionEngine ResponseEngine { get; } = ActsInResponses(Evaluator.Policy, EntityTypes.PromptInjection)
+        ? Engine
+        : new DetectionEngine(Engine.Detectors.Where(d => !d.Entities.All(e => e == EntityTypes.PromptInjection)));
+
+    private static bool ActsInResponses(DetectionPolicy policy, string entity) =>
+        (policy.Response.TryGetValue(entity, out var rule) ? rule : policy.DefaultRule).Action != PolicyAction.Log;
+
     private static bool HasActingResponseRule(DetectionPolicy policy)
     {
         if (policy.DefaultRule.Action != PolicyAction.Log)

@@ -24,7 +24,7 @@ internal sealed class ResponseTextProcessor
         _detection = detection;
         _map = map;
         _feature = feature;
-        _scanner = detection is null ? null : new EngineScanner(detection.Engine);
+        _scanner = detection is null ? null : new EngineScanner(detection.ResponseEngine);
     }
 
     /// <summary>Null when there is nothing to do to this request's response (no response rules, nothing to restore).</summary>
@@ -46,7 +46,7 @@ internal sealed class ResponseTextProcessor
         if (_detection is not null)
         {
             _findings.Clear();
-            _detection.Engine.Scan(text, _findings);
+            _detection.ResponseEngine.Scan(text, _findings);
             if (_findings.Count > 0)
             {
                 var verdict = _detection.Evaluator.Evaluate(_findings, Direction.Response);

@@ -173,6 +173,26 @@ public sealed class ConfigLoaderTests
         all.ShouldContain("routes[0].detection.request.CREDIT_CARD.threshold");
     }
 
+    [Theory]
+    [InlineData("detection: {}", false)]
+    [InlineData("detection: { response: { PROMPT_INJECTION: { action: log } } }", false)]
+    [InlineData("detection: { response: { PROMPT_INJECTION: { action: block } } }", true)]
+    public void Detection_ResponseEngine_RunsTheInjectionDetectorOnlyWhenAResponseRuleActsOnIt(string detection, bool scansInjection)
+    {
+        var result = Load($"""
+            routes:
+              - name: a
+                path_prefix: /x
+                upstream: https://example.com
+                {detection}
+            """);
+
+        var route = result.Config!.Routes.ShouldHaveSingleItem().Detection!;
+        route.Engine.Detectors.SelectMany(d => d.Entities).ShouldContain(Bulwark.Detection.EntityTypes.PromptInjection); // requests: always
+        route.ResponseEngine.Detectors.SelectMany(d => d.Entities).Contains(Bulwark.Detection.EntityTypes.PromptInjection).ShouldBe(scansInjection);
+        route.ResponseEngine.Detectors.SelectMany(d => d.Entities).ShouldContain(Bulwark.Detection.EntityTypes.EmailAddress);
+    }
+
     [Fact]
     public void EmbeddedDefault_Loads()
     {
