@@ -223,15 +223,20 @@ public sealed class PromptInjectionDetector : IDetector
 
     /// <summary>
     /// Runs the rules whose anchors occur in <paramref name="normalised"/>. Returns whether a rule not hit before
-    /// matched; <paramref name="matched"/> tells whether any rule matched this text at all. When even every such rule
-    /// (and every synthetic hit still possible) could not bring the score to <paramref name="prune"/>, no rule runs.
+    /// matched; <paramref name="matched"/> tells whether any rule matched this text at all. With
+    /// <paramref name="prune"/> above 0 (the last pass of a <see cref="Detect"/>), rules run heaviest first and the
+    /// bound on the score is lowered by every rule that misses: as soon as even all the rules still possible could not
+    /// bring the score to <paramref name="prune"/>, the rest are skipped. An app's system prompt ("You are a support
+    /// assistant … Never promise refunds") has the anchors of several role-play cues; once the heavy ones miss, the
+    /// weak ones cannot make an attack of it.
     /// </summary>
     private static bool MatchRules(ReadOnlySpan<char> normalised, Span<bool> hits, double prune, bool obfuscated, out bool matched)
     {
         Span<bool> present = stackalloc bool[Anchors.Count];
         Anchors.Mark(normalised, present);
         matched = false;
-        if (prune > 0 && UpperBound(hits, present, obfuscated) < prune)
+        var bound = prune > 0 ? UpperBound(hits, present, obfuscated) : default;
+        if (prune > 0 && bound.Score < prune)
         {
             return false;
         }
@@ -239,13 +244,28 @@ public sealed class PromptInjectionDetector : IDetector
         bool added = false;
         bool persona = false;
         bool compliance = false;
-        for (int i = 0; i < Rules.Count; i++)
+        foreach (int i in RulesByWeight)
         {
-            if (Anchors.MayMatch(i, present) && Rules[i].Regex.IsMatch(normalised))
+            if (Anchors.MayMatch(i, present) && !hits[i])
             {
-                matched = true;
-                added |= !hits[i];
-                hits[i] = true;
+                if (Rules[i].Regex.IsMatch(normalised))
+                {
+                    matched = true;
+                    added = true;
+                    hits[i] = true;
+                }
+                else if (prune > 0)
+                {
+                    bound = bound.Without(Rules[i].Weight);
+                    if (bound.Score < prune - BoundTolerance)
+                    {
+                        return added; // the score stays below the threshold whatever the remaining rules do
+                    }
+                }
+            }
+            else if (hits[i] && Anchors.MayMatch(i, present))
+            {
+                matched |= Rules[i].Regex.IsMatch(normalised);
             }
 
             persona |= hits[i] && Rules[i].Cue == InjectionCue.Persona;
@@ -263,16 +283,34 @@ public sealed class PromptInjectionDetector : IDetector
         return added;
     }
 
+    /// <summary>Slack for the rounding of dividing misses out of the bound: never prune a text that could land exactly on the threshold.</summary>
+    private const double BoundTolerance = 1e-9;
+
+    /// <summary>Rule indexes, heaviest first: pruning on misses then cuts the bound fastest.</summary>
+    private static readonly int[] RulesByWeight = [.. Enumerable.Range(0, Rules.Count).OrderByDescending(i => Rules[i].Weight).ThenBy(i => i)];
+
+    /// <summary>
+    /// An upper bound on the score as a product of (1 − weight) over every hit and possible hit, with weights of 1
+    /// counted apart so a miss can be divided out exactly.
+    /// </summary>
+    private readonly record struct ScoreBound(double Keep, int Certain)
+    {
+        public double Score => Certain > 0 ? 1 : 1 - Keep;
+
+        public ScoreBound Without(double weight) => weight >= 1 ? this with { Certain = Certain - 1 } : this with { Keep = Keep / (1 - weight) };
+    }
+
     /// <summary>The highest score the text could still reach: every hit so far and every rule whose anchors occur.</summary>
-    private static double UpperBound(ReadOnlySpan<bool> hits, ReadOnlySpan<bool> present, bool obfuscated)
+    private static ScoreBound UpperBound(ReadOnlySpan<bool> hits, ReadOnlySpan<bool> present, bool obfuscated)
     {
         double keep = 1;
+        int certain = 0;
         bool cues = false;
         for (int i = 0; i < Rules.Count; i++)
         {
             if (hits[i] || Anchors.MayMatch(i, present))
             {
-                keep *= 1 - Rules[i].Weight;
+                Multiply(Rules[i].Weight);
                 cues |= Rules[i].Cue != InjectionCue.None;
             }
         }
@@ -284,11 +322,23 @@ public sealed class PromptInjectionDetector : IDetector
                 || ((slot == PersonaComplianceSlot || slot == DenseImperativesSlot) && cues);
             if (possible)
             {
-                keep *= 1 - Synthetic(slot).Weight;
+                Multiply(Synthetic(slot).Weight);
             }
         }
 
-        return 1 - keep;
+        return new ScoreBound(keep, certain);
+
+        void Multiply(double weight)
+        {
+            if (weight >= 1)
+            {
+                certain++;
+            }
+            else
+            {
+                keep *= 1 - weight;
+            }
+        }
     }
 
     /// <summary>Finds base64 and hex runs in the raw text, decodes a bounded number of them and rescans the text.</summary>
