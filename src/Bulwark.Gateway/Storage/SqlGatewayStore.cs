@@ -46,7 +46,7 @@ internal abstract class SqlGatewayStore : IGatewayStore
             PRIMARY KEY (counter_key, window_start));
         """;
 
-    protected const string AuditColumns = "request_id, time_ms, consumer, route, model, decision, rules, entities, guard_verdict, guard_latency_ms, status, upstream_status, prompt_tokens, completion_tokens, total_tokens, gateway_latency_ms, upstream_latency_ms";
+    private const string AuditColumns = "request_id, time_ms, consumer, route, model, decision, rules, entities, guard_verdict, guard_latency_ms, status, upstream_status, prompt_tokens, completion_tokens, total_tokens, gateway_latency_ms, upstream_latency_ms";
 
     private const int AuditColumnCount = 17;
 
@@ -72,13 +72,7 @@ internal abstract class SqlGatewayStore : IGatewayStore
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await InsertAuditAsync(connection, transaction, events, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
 
-    /// <summary>Inserts a batch of audit rows inside <paramref name="transaction"/>, skipping request ids already stored.</summary>
-    protected virtual async Task InsertAuditAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
-    {
         // Multi-row INSERTs (one round trip per AuditRowsPerStatement events), and one prepared command per statement
         // size reused for every chunk of the batch: only the parameter values change, so the SQL is parsed once.
         DbCommand? command = null;
@@ -114,6 +108,8 @@ internal abstract class SqlGatewayStore : IGatewayStore
                 await command.DisposeAsync().ConfigureAwait(false);
             }
         }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static DbCommand CreateAuditInsert(DbConnection connection, DbTransaction transaction, int rows)
