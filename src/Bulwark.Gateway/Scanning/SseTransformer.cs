@@ -266,6 +266,83 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         _lastChatEnvelope.Write(payload);
     }
 
+    /// <summary>
+    /// JSON allows <c>\ud83d</c> without its low half (a model's emoji split across two events), but a .NET string read
+    /// from it throws. Such escapes become U+FFFD, as invalid UTF-8 does, so the event is processed instead of ending
+    /// the stream. Returns <paramref name="payload"/> itself when there is nothing to replace.
+    /// </summary>
+    internal static ReadOnlySpan<byte> ReplaceLoneSurrogateEscapes(ReadOnlySpan<byte> payload)
+    {
+        if (payload.IndexOf("\\u"u8) < 0)
+        {
+            return payload;
+        }
+
+        byte[]? copy = null;
+        for (var i = 0; i < payload.Length - 1; i++)
+        {
+            if (payload[i] != (byte)'\\')
+            {
+                continue;
+            }
+
+            if (payload[i + 1] != (byte)'u' || !TryHex4(payload, i + 2, out var unit))
+            {
+                i++; // an escape pair such as \\ or \": its second character starts nothing
+                continue;
+            }
+
+            var isHigh = unit is >= 0xD800 and <= 0xDBFF;
+            var isLow = unit is >= 0xDC00 and <= 0xDFFF;
+            if (isHigh && i + 12 <= payload.Length && payload[i + 6] == (byte)'\\' && payload[i + 7] == (byte)'u'
+                && TryHex4(payload, i + 8, out var next) && next is >= 0xDC00 and <= 0xDFFF)
+            {
+                i += 11; // a proper pair
+                continue;
+            }
+
+            if (isHigh || isLow)
+            {
+                copy ??= payload.ToArray();
+                "\\ufffd"u8.CopyTo(copy.AsSpan(i));
+            }
+
+            i += 5;
+        }
+
+        return copy ?? payload;
+
+        static bool TryHex4(ReadOnlySpan<byte> text, int start, out int value)
+        {
+            value = 0;
+            if (start + 4 > text.Length)
+            {
+                return false;
+            }
+
+            for (var k = start; k < start + 4; k++)
+            {
+                var digit = HexDigit(text[k]);
+                if (digit < 0)
+                {
+                    return false;
+                }
+
+                value = (value << 4) | digit;
+            }
+
+            return true;
+        }
+
+        static int HexDigit(byte c) => c switch
+        {
+            >= (byte)'0' and <= (byte)'9' => c - '0',
+            >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
+            >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
+            _ => -1,
+        };
+    }
+
     /// <summary>The document path: any event the fast path does not take, processed as a JSON document or as text.</summary>
     private void ProcessDocument(ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
     {
@@ -275,6 +352,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             payload = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(payload));
         }
 
+        payload = ReplaceLoneSurrogateEscapes(payload);
         JsonNode? node;
         try
         {

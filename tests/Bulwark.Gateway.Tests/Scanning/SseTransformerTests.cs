@@ -120,6 +120,30 @@ public sealed class SseTransformerTests
     }
 
     [Fact]
+    public void Feed_EmojiSplitIntoLoneSurrogateEscapes_IsProcessedWithReplacementCharacters_NotAnException()
+    {
+        var first = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi \\ud83d\"},\"finish_reason\":null}]}\n\n";
+        var second = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\\ude00 there, mail me at bob@example.com\"},\"finish_reason\":null}]}\n\n";
+
+        var sent = Run(Create(DefaultDetection), first, second, Finish, Done);
+
+        Content(sent).ShouldBe("Hi \ufffd\ufffd there, mail me at bob@example.com"); // PII in answers is logged by default, not redacted
+        Events(sent).ShouldContain("[DONE]");
+    }
+
+    [Theory]
+    [InlineData("{\"a\":\"\\ud83d\\ude00\"}", "{\"a\":\"\\ud83d\\ude00\"}")] // a proper pair stays
+    [InlineData("{\"a\":\"x\\ud83d\"}", "{\"a\":\"x\\ufffd\"}")]
+    [InlineData("{\"a\":\"\\udc00y\"}", "{\"a\":\"\\ufffdy\"}")]
+    [InlineData("{\"a\":\"\\\\ud83d\"}", "{\"a\":\"\\\\ud83d\"}")] // an escaped backslash followed by text, not an escape
+    [InlineData("{\"a\":\"\\ud83d\\u0041\"}", "{\"a\":\"\\ufffd\\u0041\"}")]
+    [InlineData("{\"a\":\"\\ud83", "{\"a\":\"\\ud83")] // truncated: left for the parser to refuse
+    public void ReplaceLoneSurrogateEscapes_ReplacesOnlyUnpairedHalves(string json, string expected)
+    {
+        Encoding.UTF8.GetString(SseTransformer.ReplaceLoneSurrogateEscapes(Encoding.UTF8.GetBytes(json))).ShouldBe(expected);
+    }
+
+    [Fact]
     public void Feed_EventsWithNothingToChange_AreSentByteForByte()
     {
         // Unusual but valid formatting and escapes: a re-serialised event would differ in every one of these bytes.
