@@ -26,7 +26,13 @@ internal static class InjectionNormalizer
     public static int Normalize(ReadOnlySpan<char> source, Span<char> destination, ref NormalizationSignals signals)
     {
         int length = FoldCharacters(source, destination, ref signals);
-        FoldWords(destination[..length], ref signals);
+        FoldWords(destination[..length], ref signals, relaxed: false);
+        if (signals.Leetspeak >= RelaxedLeetAfter)
+        {
+            // Text already written in leetspeak: short words with a single Latin letter ("d0", "4r3") are leet too.
+            FoldWords(destination[..length], ref signals, relaxed: true);
+        }
+
         return CollapseSpacing(destination[..length], ref signals);
     }
 
@@ -165,11 +171,16 @@ internal static class InjectionNormalizer
         return '\0';
     }
 
+    /// <summary>Leet characters folded in the first pass from which short words with one Latin letter are folded too.</summary>
+    internal const int RelaxedLeetAfter = 3;
+
     /// <summary>
     /// Step 2: per word (a run of letters, digits, '@' and '$'): fold Cyrillic/Greek look-alikes when the word also
-    /// holds Latin letters, and leetspeak digits when the word holds at least two Latin letters. In place.
+    /// holds Latin letters, and leetspeak digits when the word holds at least two Latin letters. With
+    /// <paramref name="relaxed"/>, also words of at most four characters with one Latin letter ("d0", "4r3"): only
+    /// run when the text is already known to be leetspeak, so "3d" or "a1" in ordinary text stay as they are. In place.
     /// </summary>
-    internal static void FoldWords(Span<char> text, ref NormalizationSignals signals)
+    internal static void FoldWords(Span<char> text, ref NormalizationSignals signals, bool relaxed = false)
     {
         int i = 0;
         while (i < text.Length)
@@ -216,7 +227,7 @@ internal static class InjectionNormalizer
                 }
             }
 
-            if (leet > 0 && latin >= 2 && leet < word.Length)
+            if (leet > 0 && leet < word.Length && (latin >= 2 || (relaxed && latin == 1 && word.Length <= 4)))
             {
                 for (int k = 0; k < word.Length; k++)
                 {
