@@ -176,9 +176,9 @@ internal static class InjectionNormalizer
 
     /// <summary>
     /// Step 2: per word (a run of letters, digits, '@' and '$'): fold Cyrillic/Greek look-alikes when the word also
-    /// holds Latin letters, and leetspeak digits when the word holds at least two Latin letters. With
-    /// <paramref name="relaxed"/>, also words of at most four characters with one Latin letter ("d0", "4r3"): only
-    /// run when the text is already known to be leetspeak, so "3d" or "a1" in ordinary text stay as they are. In place.
+    /// holds Latin letters, and leetspeak characters when the word reads as leetspeak (see <see cref="IsLeetWord"/>).
+    /// With <paramref name="relaxed"/>, run only once the text is known to be leetspeak, the doubtful shapes are folded
+    /// too ("d0", "4r3", "fr33", "c0d3"), so "3d", "abc15" or a commit id in ordinary text stay as they are. In place.
     /// </summary>
     internal static void FoldWords(Span<char> text, ref NormalizationSignals signals, bool relaxed = false)
     {
@@ -192,7 +192,7 @@ internal static class InjectionNormalizer
             }
 
             int start = i;
-            int latin = 0, lookAlike = 0, leet = 0;
+            int latin = 0, lookAlike = 0;
             while (i < text.Length && IsWordChar(text[i]))
             {
                 char c = text[i];
@@ -203,10 +203,6 @@ internal static class InjectionNormalizer
                 else if (HomoglyphOf(c) != '\0')
                 {
                     lookAlike++;
-                }
-                else if (LeetOf(c) != '\0')
-                {
-                    leet++;
                 }
 
                 i++;
@@ -227,7 +223,7 @@ internal static class InjectionNormalizer
                 }
             }
 
-            if (leet > 0 && leet < word.Length && (latin >= 2 || (relaxed && latin == 1 && word.Length <= 4)))
+            if (latin > 0 && IsLeetWord(text, start, i, latin, relaxed))
             {
                 for (int k = 0; k < word.Length; k++)
                 {
@@ -242,6 +238,67 @@ internal static class InjectionNormalizer
             }
         }
     }
+
+    /// <summary>
+    /// Does the word <c>text[start..end]</c> (lower case, <paramref name="latin"/> Latin letters) read as leetspeak?
+    /// Leet writers put digits where letters belong, inside the word ("1gn0r3", "h4x0r", "pr3v10u5"). Identifiers put
+    /// them elsewhere, and are never leet: a word with a digit that stands for no letter (2, 6, 8, 9: "4e1243bd",
+    /// "550e8400"), a "0x" literal, a path, query or anchor segment (after '/', '=', '#' ...), an e-mail address
+    /// ("doe@example.com"). Doubtful shapes are only folded when <paramref name="relaxed"/>: digits only before or after
+    /// the letters ("richard21", "4chan", "30pm", "fr33"), hex-like words (only 0-9 and a-f: commit ids, UUID parts,
+    /// colours, but also "d3c0d3"), words with more digits than letters, short words with one Latin letter ("d0", "4r3").
+    /// </summary>
+    private static bool IsLeetWord(ReadOnlySpan<char> text, int start, int end, int latin, bool relaxed)
+    {
+        ReadOnlySpan<char> word = text[start..end];
+        int from = word[0] is '$' or '@' ? 1 : 0; // a sigil, not a letter in disguise
+        int leet = 0, digits = 0, firstLatin = -1, lastLatin = -1;
+        bool hexLike = true;
+        for (int k = from; k < word.Length; k++)
+        {
+            char c = word[k];
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+                if (LeetOf(c) == '\0')
+                {
+                    return false; // 2, 6, 8, 9 stand for no letter: a number, an id or a hash
+                }
+            }
+
+            if (LeetOf(c) != '\0')
+            {
+                leet++;
+            }
+            else if (char.IsAsciiLetterLower(c))
+            {
+                firstLatin = firstLatin < 0 ? k : firstLatin;
+                lastLatin = k;
+            }
+
+            hexLike &= char.IsAsciiHexDigitLower(c);
+        }
+
+        if (leet == 0 || leet >= word.Length - from
+            || (word.Length > 2 && word[0] == '0' && word[1] == 'x')
+            || (start > 0 && text[start - 1] is '/' or '\\' or '=' or '#' or '%' or '&' or '?' or '_')
+            || IsEmailLocalPart(text, word, end))
+        {
+            return false;
+        }
+
+        bool interior = false;
+        for (int k = firstLatin + 1; k < lastLatin && !interior; k++)
+        {
+            interior = LeetOf(word[k]) != '\0';
+        }
+
+        return (latin >= 2 && interior && !hexLike && digits <= latin) || (relaxed && (latin >= 2 || word.Length - from <= 4));
+    }
+
+    /// <summary>"jane.doe@example.com": an '@' inside a word followed by a dotted domain is an address, not an 'a'.</summary>
+    private static bool IsEmailLocalPart(ReadOnlySpan<char> text, ReadOnlySpan<char> word, int end) =>
+        word[1..].Contains('@') && end + 1 < text.Length && text[end] == '.' && char.IsAsciiLetter(text[end + 1]);
 
     private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '@' or '$';
 

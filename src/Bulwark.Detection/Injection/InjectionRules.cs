@@ -235,7 +235,9 @@ internal static class InjectionRules
         new("template_smuggling.bare_system_turn", Template, 0.35,
             "(^|\\n)(system|developer|admin)( message| prompt| instructions?| override)? ?: ?\\S",
             "system|developer|admin"),
-        new("template_smuggling.fake_assistant_turn", Template, 0.4,
+        // A pasted transcript ("User: ... Assistant: Sure, ...") is common and benign; a pre-filled assistant turn only
+        // counts next to what it agrees to.
+        new("template_smuggling.fake_assistant_turn", Template, 0.2,
             "(^|\\n)(assistant|ai|chatgpt|bot|gpt|model) ?: ?(sure|of course|okay|ok|certainly|absolutely|understood)\\b",
             "assistant:|assistant :|ai:|ai :|chatgpt:|chatgpt :|bot:|bot :|gpt:|gpt :|model:|model :"),
         new("template_smuggling.role_tags", Template, 0.45, "</?(system|sys|system_prompt|instructions?|admin|developer)>",

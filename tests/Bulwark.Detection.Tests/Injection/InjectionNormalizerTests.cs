@@ -7,7 +7,8 @@ namespace Bulwark.Detection.Tests.Injection;
 
 public sealed class InjectionNormalizerTests
 {
-    private static string Normalize(string text, out NormalizationSignals signals)
+    /// <summary>The normalised form of <paramref name="text"/>; shared with the other normaliser regression tests.</summary>
+    internal static string Normalize(string text, out NormalizationSignals signals)
     {
         char[] buffer = new char[text.Length];
         signals = default;
