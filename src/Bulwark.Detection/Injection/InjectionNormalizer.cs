@@ -141,8 +141,12 @@ internal static class InjectionNormalizer
                 return '\'';
             case '\u201C' or '\u201D' or '\u201F' or '\u2033' or '\u00AB' or '\u00BB':
                 return '"';
-            case '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\u2212':
+            case '\u2010' or '\u2011' or '\u2012' or '\u2212':
                 return '-';
+            case '\u2013' or '\u2014' or '\u2015':
+                // En and em dashes are punctuation, often set without spaces ("the rules—all of them"): a word break,
+                // never a hyphen to join across.
+                return ' ';
             case >= '\u24B6' and <= '\u24CF':
                 signals.Fullwidth++;
                 return (char)('a' + (c - '\u24B6'));
@@ -328,9 +332,10 @@ internal static class InjectionNormalizer
     };
 
     /// <summary>
-    /// Step 3: collapse blank runs to one space, line breaks to one '\n', and join runs of at least four single
-    /// letters separated by one separator ("i g n o r e", "i.g.n.o.r.e"); inside such a run a wider gap stays a
-    /// space, so "i g n o r e  a l l" reads "ignore all". In place; returns the new length.
+    /// Step 3: collapse blank runs to one space, line breaks to one '\n', join runs of at least four single
+    /// letters separated by one separator ("i g n o r e", "i.g.n.o.r.e"; inside such a run a wider gap stays a
+    /// space, so "i g n o r e  a l l" reads "ignore all"), and join words split by a hyphen or a dot ("i-nstruction",
+    /// see <see cref="IsSplitInsideWord"/>). In place; returns the new length.
     /// </summary>
     internal static int CollapseSpacing(Span<char> text, ref NormalizationSignals signals)
     {
@@ -371,6 +376,12 @@ internal static class InjectionNormalizer
                 }
             }
 
+            if (c is '-' or '.' && IsSplitInsideWord(text, write, i))
+            {
+                i++; // "i-nstruction", "li-mitations", "i.nstruction": one word again
+                continue;
+            }
+
             if (c is ' ' or '\t' or '\f' or '\v')
             {
                 if (write > 0 && text[write - 1] is not ' ' and not '\n')
@@ -403,6 +414,29 @@ internal static class InjectionNormalizer
         }
 
         return write;
+    }
+
+    /// <summary>
+    /// Is the '-' or '.' at <c>text[i]</c> a split inside a word? A hyphen between two letters always is: joining
+    /// "e-mail" or "co-operate" changes nothing a rule looks for, and rules are written without hyphens between letters.
+    /// A dot only when a single letter stands on one side ("i.nstruction", "ignor.e"), so domains and file names keep
+    /// theirs. <paramref name="write"/> is the length already written: the left side is read from the output.
+    /// </summary>
+    private static bool IsSplitInsideWord(ReadOnlySpan<char> text, int write, int i)
+    {
+        if (write == 0 || i + 1 >= text.Length || !char.IsLetter(text[write - 1]) || !char.IsLetter(text[i + 1]))
+        {
+            return false;
+        }
+
+        if (text[i] == '-')
+        {
+            return true;
+        }
+
+        bool singleBefore = write == 1 || !char.IsLetterOrDigit(text[write - 2]);
+        bool singleAfter = i + 2 >= text.Length || !char.IsLetterOrDigit(text[i + 2]);
+        return singleBefore || singleAfter;
     }
 
     /// <summary>A letter that stands alone: not preceded or followed by another letter or digit.</summary>

@@ -98,13 +98,18 @@ internal static class InjectionPrefilter
 
     // The keywords above plus every rule's own anchors (with typographic apostrophes, as the raw text may have them),
     // so that no rule can match a text the prefilter let go.
-    private static readonly SearchValues<string> Anchors = SearchValues.Create(
-        AnchorWords
-            .Concat(InjectionRules.Default.SelectMany(rule => rule.Anchors))
-            .SelectMany(word => word.Contains('\'', StringComparison.Ordinal) ? [word, word.Replace('\'', '\u2019')] : new[] { word })
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .ToArray(),
-        StringComparison.OrdinalIgnoreCase);
+    private static readonly string[] AllAnchors = AnchorWords
+        .Concat(InjectionRules.Default.SelectMany(rule => rule.Anchors))
+        .SelectMany(word => word.Contains('\'', StringComparison.Ordinal) ? [word, word.Replace('\'', '\u2019')] : new[] { word })
+        .Distinct(StringComparer.OrdinalIgnoreCase)
+        .ToArray();
+
+    private static readonly SearchValues<string> Anchors = SearchValues.Create(AllAnchors, StringComparison.OrdinalIgnoreCase);
+
+    // How far before a split word an anchor may start: the longest anchor.
+    private static readonly int AnchorReach = AllAnchors.Max(anchor => anchor.Length);
+
+    private static readonly SearchValues<char> SplitChars = SearchValues.Create("-.\u2010\u2011");
 
     /// <summary>ROT13 forms of key words, searched in normalised text to decide whether a ROT13 pass is worth it.</summary>
     public static readonly SearchValues<string> Rot13Anchors = SearchValues.Create(
@@ -116,7 +121,74 @@ internal static class InjectionPrefilter
 
     /// <summary>True when <paramref name="text"/> deserves the full analysis.</summary>
     public static bool IsSuspicious(ReadOnlySpan<char> text) =>
-        text.IndexOfAny(Anchors) >= 0 || text.IndexOfAny(SuspiciousChars) >= 0 || HasObfuscationShape(text);
+        text.IndexOfAny(Anchors) >= 0 || text.IndexOfAny(SuspiciousChars) >= 0 || HasObfuscationShape(text)
+        || HasAnchorInSplitWords(text);
+
+    /// <summary>
+    /// Does the text hold a keyword once the words split by a hyphen or a dot are joined again ("i-gnore", "instr-uctions",
+    /// as <see cref="InjectionNormalizer"/> joins them)? Text without such a split costs one vectorised search; text
+    /// with one is copied from a little before the first split, in stack chunks that overlap by the longest keyword.
+    /// </summary>
+    internal static bool HasAnchorInSplitWords(ReadOnlySpan<char> text)
+    {
+        int first = 0;
+        while (true)
+        {
+            int next = text[first..].IndexOfAny(SplitChars);
+            if (next < 0)
+            {
+                return false;
+            }
+
+            first += next;
+            if (IsSplitInsideWord(text, first))
+            {
+                break;
+            }
+
+            first++;
+        }
+
+        Span<char> joined = stackalloc char[1024];
+        int position = Math.Max(0, first - AnchorReach);
+        while (true)
+        {
+            int written = 0;
+            int read = position;
+            for (; read < text.Length && written < joined.Length; read++)
+            {
+                if (!IsSplitInsideWord(text, read))
+                {
+                    joined[written++] = text[read];
+                }
+            }
+
+            if (joined[..written].IndexOfAny(Anchors) >= 0)
+            {
+                return true;
+            }
+
+            if (read >= text.Length)
+            {
+                return false;
+            }
+
+            position = read - AnchorReach;
+        }
+    }
+
+    /// <summary>The raw-text twin of the normaliser's rule: a hyphen between letters, or a dot beside a single letter.</summary>
+    private static bool IsSplitInsideWord(ReadOnlySpan<char> text, int i)
+    {
+        char c = text[i];
+        if (c is not ('-' or '.' or '\u2010' or '\u2011') || i == 0 || i + 1 >= text.Length
+            || !char.IsLetter(text[i - 1]) || !char.IsLetter(text[i + 1]))
+        {
+            return false;
+        }
+
+        return c != '.' || i == 1 || !char.IsLetterOrDigit(text[i - 2]) || i + 2 >= text.Length || !char.IsLetterOrDigit(text[i + 2]);
+    }
 
     /// <summary>Scalar pass for shapes no keyword reveals: base64/hex runs, spaced letters, leetspeak.</summary>
     internal static bool HasObfuscationShape(ReadOnlySpan<char> text)

@@ -70,12 +70,12 @@ internal static class InjectionRules
     // Words that point back at what came before, or at the model's own rules.
     private const string Qualifiers =
         "(previous|prior|preceding|above|earlier|former|foregoing|original|initial|old|existing|all|any|every|your|system|"
-        + "default|given|those|these|developer'?s?|openai'?s?|current|programmed|built-in|safety|ethical|moral)";
+        + "default|given|those|these|developer'?s?|openai'?s?|current|programmed|built-?in|safety|ethical|moral)";
 
     private const string ModelNouns = "(ai|a\\.i\\.|assistant|llm|chatbot|language model|gpt|chatgpt|claude|copilot|bot|agent|model)";
 
     private const string LooseAdjectives =
-        "(unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|no-limits?|limitless|without limits)";
+        "(unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|no-?limits?|limitless|without limits)";
 
     public static IReadOnlyList<InjectionRule> Default { get; } =
     [
@@ -131,10 +131,10 @@ internal static class InjectionRules
             "\\b(no|without|zero|free of|free from|not have any|doesn't have any|does not have any|don't have any|without any|not bound by any|lacks?)( any| the)?( ethical| moral| content| safety)? ( all)?( the)? ?(restrictions|limitations|limits|filters|filtering|censorship|boundaries|guidelines|rules|morals|ethics|principles|safeguards|constraints|guardrails)( to follow)?\\b",
             "restriction|limitation|limits|filter|censorship|boundaries|guidelines|rules|morals|ethics|principles|safeguards|constraints|guardrails"),
         new("roleplay_jailbreak.loose_adjectives", Roleplay, 0.35, "\\b" + LooseAdjectives + "\\b",
-            "unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|no-limit|limitless|without limits"),
+            "unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|nolimit|limitless|without limits"),
         new("roleplay_jailbreak.loose_adjectives_pair", Roleplay, 0.3,
             "\\b" + LooseAdjectives + "\\b[^\\n.]{0,60}\\b" + LooseAdjectives + "\\b",
-            "unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|no-limit|limitless|without limits"),
+            "unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|nolimit|limitless|without limits"),
         new("roleplay_jailbreak.jailbroken", Roleplay, 0.7,
             "(\\b(you are|you're|you have been|now|fully|a|an|the|been|i have) jailbroken\\b|\\bjailbr(oken|eak|eaked) (mode|version|ai|chatbot|gpt|chatgpt|assistant|persona|response|answer)s?\\b)",
             "jailbr"),
@@ -167,16 +167,16 @@ internal static class InjectionRules
             "\\bhypothetical (response|answer|reply)\\b"),
         new("roleplay_jailbreak.token_game", Roleplay, 0.6,
             "\\btokens?\\b[^\\n]{0,80}\\b(deducted|will lose|you lose|lose \\d+|taken away|run out|die|cease to exist|shut down|terminated|killed|deleted)\\b"),
-        new("roleplay_jailbreak.token_budget", Roleplay, 0.45, "\\b(you|dan|it) (have|has|start with|will have|starts with) (\\d+|ten|thirty|thirty-five) tokens\\b",
+        new("roleplay_jailbreak.token_budget", Roleplay, 0.45, "\\b(you|dan|it) (have|has|start with|will have|starts with) (\\d+|ten|thirty|thirty-?five) tokens\\b",
             "tokens"),
         new("roleplay_jailbreak.known_personas", Roleplay, 0.55,
             "\\b(opposite mode|anti-?gpt|betterdan|better dan|chaosgpt|chaos gpt|evil-?bot|dude mode|stan mode|mongo tom|aim mode|niccolo machiavelli|always intelligent and machiavellian|unlocked mode|god mode enabled)\\b",
-            "opposite mode|anti-gpt|antigpt|betterdan|better dan|chaosgpt|chaos gpt|evil-bot|evilbot|dude mode|stan mode|mongo tom|aim mode|niccolo machiavelli|machiavellian|unlocked mode|god mode enabled"),
+            "opposite mode|antigpt|betterdan|better dan|chaosgpt|chaos gpt|evilbot|dude mode|stan mode|mongo tom|aim mode|niccolo machiavelli|machiavellian|unlocked mode|god mode enabled"),
         new("roleplay_jailbreak.special_mode", Roleplay, 0.35,
             "\\b(unlocked|unrestricted|unfiltered|uncensored|jailbreak|evil|chaos|sudo|dev|god|no-?filter) mode\\b",
             " mode"),
         new("roleplay_jailbreak.named_ai", Roleplay, 0.25,
-            "\\b(you are|you're|act as|pretend to be|become|simulate|simulate being|roleplay as|role-play as|play the role of|take on the role of|take up the persona of|you will be|you'll be)( now)?( going to be| playing| going to act as| going to pretend to be)?( a| an| the)? ?"
+            "\\b(you are|you're|act as|pretend to be|become|simulate|simulate being|roleplay as|play the role of|take on the role of|take up the persona of|you will be|you'll be)( now)?( going to be| playing| going to act as| going to pretend to be)?( a| an| the)? ?"
             + Gap + "{0,40}\\b" + ModelNouns + "\\b" + Gap + "{0,30}\\b(named|called|known as|which stands for|that stands for|who stands for)\\b"),
         new("roleplay_jailbreak.two_responses", Roleplay, 0.55,
             "\\b(two|2|both) (different |separate )?(responses|answers|replies|paragraphs|outputs|ways)\\b[^\\n]{0,160}\\b(jailbr\\w*|dan|developer mode|unfiltered|uncensored|evil|opposite|unrestricted|without restrictions)\\b",
@@ -214,9 +214,9 @@ internal static class InjectionRules
             "\\b(starting|beginning|start|begin) with( the words?| the phrase| the sentence)? [\"']?you are (a |an )?(chatgpt|assistant|an ai|a large language model|a helpful|claude)",
             "you are"),
         new("system_prompt_extraction.verbatim_prompt", Extraction, 0.6,
-            "\\b(system prompt|instructions|prompt|system message)( above)? (verbatim|word for word|word-for-word|in full|in its entirety)\\b"),
+            "\\b(system prompt|instructions|prompt|system message)( above)? (verbatim|word for word|word-?for-?word|in full|in its entirety)\\b"),
         new("system_prompt_extraction.system_prompt_word", Extraction, 0.2, "\\b(system prompt|system message|initial prompt|pre-?prompt|hidden instructions)\\b",
-            "system prompt|system message|initial prompt|preprompt|pre-prompt|hidden instructions"),
+            "system prompt|system message|initial prompt|preprompt|hidden instructions"),
 
         // ---- chat template and delimiter smuggling ----
         new("template_smuggling.chatml_role", Template, 0.9,
@@ -275,7 +275,7 @@ internal static class InjectionRules
             "\\b(do not|don't|never|without) (tell|telling|inform|informing|notify|notifying|alert|alerting|mention|mentioning|reveal|revealing|let|letting)( this to)? (the|this) (user|human|reader|person)\\b",
             "user|human|reader|person"),
         new("indirect_injection.exfiltrate_data", Indirect, 0.65,
-            "\\b(send|post|forward|transmit|upload|exfiltrate|leak|email|e-mail|append|encode|include)\\b[^\\n]{0,50}\\b(the user'?s?|users'?|all( the)?( user'?s?)?|their|your) (conversation|chat history|chat|password|passwords|credentials|api keys?|secrets?|personal (data|information|details)|emails|private (data|information)|session|cookies?|contacts|messages)\\b"
+            "\\b(send|post|forward|transmit|upload|exfiltrate|leak|email|append|encode|include)\\b[^\\n]{0,50}\\b(the user'?s?|users'?|all( the)?( user'?s?)?|their|your) (conversation|chat history|chat|password|passwords|credentials|api keys?|secrets?|personal (data|information|details)|emails|private (data|information)|session|cookies?|contacts|messages)\\b"
             + "[^\\n]{0,60}\\b(to|into|at|in|via) (https?://|www\\.|the (url|link|endpoint|address|server|webhook)|[a-z0-9.-]+\\.[a-z]{2,}/|\\S+@\\S+\\.)"),
         new("indirect_injection.markdown_image_exfil", Indirect, 0.8,
             "!\\[[^\\]\\n]{0,60}\\]\\(https?://[^)\\s]{1,200}[?&=/](\\{|\\$|%7b|<|\\[)"),
@@ -320,8 +320,8 @@ internal static class InjectionRules
         // ---- how role-play jailbreaks are built: a persona, its rules removed, compliance demanded ----
         // Each cue is common enough in benign role-play and app system prompts that it only counts in company.
         new("roleplay_jailbreak.persona_setup", Roleplay, 0.2,
-            @"\b(you are (now|going to|about to)( be| act| pretend| play| roleplay| simulate| become)?|from now on,? you( are|'re| will| shall| must)|pretend (to be|you are|that you are|you're)|act as (if you are |though you are )?(a|an|the|my)?|roleplay as|role-play as|play the (role|part) of|take (on|up) the (role|persona)|simulate (a|an|being)|you will (now )?(be|act as|play|roleplay|pretend)|i want you to (act|pretend|be|play|simulate|become|respond)|(respond|reply|answer|talk|behave) (only )?(as|like) (a |an |the )?[a-z0-9]+)\b",
-            "you are|you're|from now on|pretend|act as|roleplay as|role-play as|play the|take on the|take up the|simulate|you will|i want you to|respond as|reply as|answer as|talk as|behave as|respond like|reply like|answer like|talk like|behave like|respond only|reply only|answer only|talk only|behave only",
+            @"\b(you are (now|going to|about to)( be| act| pretend| play| roleplay| simulate| become)?|from now on,? you( are|'re| will| shall| must)|pretend (to be|you are|that you are|you're)|act as (if you are |though you are )?(a|an|the|my)?|roleplay as|play the (role|part) of|take (on|up) the (role|persona)|simulate (a|an|being)|you will (now )?(be|act as|play|roleplay|pretend)|i want you to (act|pretend|be|play|simulate|become|respond)|(respond|reply|answer|talk|behave) (only )?(as|like) (a |an |the )?[a-z0-9]+)\b",
+            "you are|you're|from now on|pretend|act as|roleplay as|play the|take on the|take up the|simulate|you will|i want you to|respond as|reply as|answer as|talk as|behave as|respond like|reply like|answer like|talk like|behave like|respond only|reply only|answer only|talk only|behave only",
             InjectionCue.Persona),
         new("roleplay_jailbreak.answer_any_request", Roleplay, 0.35,
             @"\b(answer|respond to|reply to|fulfil+|comply with|complete|do|obey|follow|accept|generate|write|provide)( to)? (any|every|all)( (kind|type)s? of)?( (user'?s?|my|of my|the user'?s?))? ?(requests?|questions?|prompts?|commands?|orders?|instructions?|tasks?|demands?|queries)\b" + Gap
@@ -401,7 +401,7 @@ internal static class InjectionRules
         // Each was written with hard benign look-alikes beside it in the team corpus (a user changing topic, a novel's
         // premise, a receptionist persona that should not say it is an AI, a board game's scoring rules).
         new("instruction_override.drop_your_rules", Override, 0.8,
-            @"\b(drop|ditch|scrap|shed|put aside|lay aside|let go of|throw out|toss out|suspend|bypass|break free of|forget about)( all| any)?( of)? (your|all your|all of your|your own)( (previous|prior|earlier|initial|original|current|usual|normal|default|built-in|programmed|safety|ethical|moral))* (instructions|rules|guidelines|directives|programming|guidance|policies|filters|safeguards|restrictions|limitations|ethics|morals|principles|training|constraints|guardrails|censorship|conditioning)\b"),
+            @"\b(drop|ditch|scrap|shed|put aside|lay aside|let go of|throw out|toss out|suspend|bypass|break free of|forget about)( all| any)?( of)? (your|all your|all of your|your own)( (previous|prior|earlier|initial|original|current|usual|normal|default|built-?in|programmed|safety|ethical|moral))* (instructions|rules|guidelines|directives|programming|guidance|policies|filters|safeguards|restrictions|limitations|ethics|morals|principles|training|constraints|guardrails|censorship|conditioning)\b"),
         new("instruction_override.instructions_you_were_given", Override, 0.7,
             @"\b(ignore|disregard|forget|drop|set aside|put aside|discard|abandon|scrap|ditch)\b" + Gap
             + @"{0,20}\b(the|all|any|whatever)( of the)?( [a-z]+)? (instructions|guidelines|guidance|directives|prompts?|programming) (you (were|have been|'ve been|had been) (given|provided|programmed with|trained (with|on))|you (got|received|have received)|given to you|provided to you)\b",
@@ -423,10 +423,10 @@ internal static class InjectionRules
             "pretend|imagine|act as if|act like|suppose|assume|behave as if|as if|as though", InjectionCue.Compliance),
         // A world without rules is a common premise for fiction and thought experiments; it only counts in company.
         new("roleplay_jailbreak.fictional_world", Roleplay, 0.2,
-            @"\b(hypothetical|fictional|fictitious|fake|imaginary|alternate|alternative|parallel|virtual|made-up|simulated|future|dystopian)( [a-z]+)? (world|universe|reality|society|dimension|realm|setting|land|planet|country)\b" + Gap
+            @"\b(hypothetical|fictional|fictitious|fake|imaginary|alternate|alternative|parallel|virtual|made-?up|simulated|future|dystopian)( [a-z]+)? (world|universe|reality|society|dimension|realm|setting|land|planet|country)\b" + Gap
             + @"{0,20}\b(where|in which|with|without)\b" + Gap + @"{0,40}\b(no|nothing is|anything is|everything is|there are no|without|are legal|is legal|unbound|free of)\b" + Gap
             + @"{0,25}\b(laws?|rules|ethics|morals|morality|restrictions|limits|censorship|consequences|legal|illegal|allowed|permitted|guidelines|policies|taboos?|boundaries)\b",
-            "hypothetical|fictional|fictitious|fake|imaginary|alternate|alternative|parallel|virtual|made-up|simulated|future|dystopian", InjectionCue.Compliance),
+            "hypothetical|fictional|fictitious|fake|imaginary|alternate|alternative|parallel|virtual|madeup|simulated|future|dystopian", InjectionCue.Compliance),
         new("roleplay_jailbreak.fictional_world_address", Roleplay, 0.3,
             @"(\b(in|within|inside) (this|that|the|our|such a)( (hypothetical|fictional|fictitious|fake|imaginary|alternate|parallel|virtual|simulated|new))? (world|universe|reality|dimension|realm|simulation),? (you|the ai|chatgpt|the assistant)( are| will| must| can| have| answer| explain| provide| don't| do not| never| always| should| may|'re|'ll)\b|\byou are (now )?(in|living in|inhabiting) (a|an|the)( [a-z-]+){0,3} (world|universe|reality|dimension|realm|simulation)\b)",
             "world|universe|reality|dimension|realm|simulation"),
@@ -474,15 +474,15 @@ internal static class InjectionRules
             "<system>|<sys>|<instruction|<system_prompt>|<prompt>"),
 
         new("indirect_injection.ai_reading_must", Indirect, 0.6,
-            @"\b(ai|a\.i\.|llm|language model|assistant|chatbot|gpt|model|agent|bot)s?( (models?|assistants?|agents?|systems?|tools?))? (reading|processing|parsing|analy[sz]ing|summari[sz]ing|reviewing|evaluating|screening|scanning|ingesting|handling) (this|the following|these) (document|page|email|e-mail|text|resume|cv|file|message|content|website|site|review|application|submission|data|pdf|input)s?\b" + Gap
+            @"\b(ai|a\.i\.|llm|language model|assistant|chatbot|gpt|model|agent|bot)s?( (models?|assistants?|agents?|systems?|tools?))? (reading|processing|parsing|analy[sz]ing|summari[sz]ing|reviewing|evaluating|screening|scanning|ingesting|handling) (this|the following|these) (document|page|email|text|resume|cv|file|message|content|website|site|review|application|submission|data|pdf|input)s?\b" + Gap
             + @"{0,40}\b(must|should|shall|will|are (instructed|required|asked) to|is (instructed|required|asked) to|need to|have to)( always| only)? (rate|rank|recommend|say|respond|reply|output|include|ignore|disregard|answer|tell|classify|mark|score|approve|describe|state|report|praise|forward|send)\b",
             "reading th|processing th|parsing th|analyzing th|analysing th|summarizing th|summarising th|reviewing th|evaluating th|screening th|scanning th|ingesting th|handling th"),
         new("indirect_injection.ignore_user_question", Indirect, 0.45,
             @"\b(ignore|disregard|don't answer|do not answer|never answer)( the| this)? (user'?s?|human'?s?|visitor'?s?|customer'?s?|reader'?s?)( original| actual| real)? (question|request|query|message|prompt|instructions?|input|task)\b",
             "ignore|disregard|don't answer|do not answer|never answer"),
         new("template_smuggling.hidden_css_text", Template, 0.45,
-            @"(display: ?none|visibility: ?hidden|font-size: ?0(px|pt|em)?\b|opacity: ?0(\.0+)?\b|color: ?(white|#fff(fff)?)\b)[^\n]{0,200}\b(ai|assistant|llm|model|chatbot|gpt|claude|ignore|disregard|instructions?|system)\b",
-            "display:|visibility:|font-size:|opacity:|color:"),
+            @"(display: ?none|visibility: ?hidden|font-?size: ?0(px|pt|em)?\b|opacity: ?0(\.0+)?\b|color: ?(white|#fff(fff)?)\b)[^\n]{0,200}\b(ai|assistant|llm|model|chatbot|gpt|claude|ignore|disregard|instructions?|system)\b",
+            "display:|visibility:|fontsize:|opacity:|color:"),
         new("template_smuggling.markdown_role_link", Template, 0.6,
             @"\[(system|admin|developer)\]\(#[a-z_-]*\) ?[^\n]{0,80}\b(must|override|policy|instructions?|new rules?|ignore)\b",
             "[system](#|[admin](#|[developer](#"),
@@ -581,7 +581,7 @@ internal static class InjectionRules
 
         // ---- French ----
         new("instruction_override.fr_ignore", Override, 0.85,
-            "\\b(ignore[zs]?|oublie[zs]?|ne tiens pas compte|ne tenez pas compte|fais abstraction)( de)?( toutes?)?( les| tes| vos| ces)? (instructions|consignes|r[eè]gles|directives|indications)( (pr[eé]c[eé]dentes|ant[eé]rieures|initiales|originales|ci-dessus|du syst[eè]me))?\\b",
+            "\\b(ignore[zs]?|oublie[zs]?|ne tiens pas compte|ne tenez pas compte|fais abstraction)( de)?( toutes?)?( les| tes| vos| ces)? (instructions|consignes|r[eè]gles|directives|indications)( (pr[eé]c[eé]dentes|ant[eé]rieures|initiales|originales|ci-?dessus|du syst[eè]me))?\\b",
             "ignore|oublie|ne tiens pas compte|ne tenez pas compte|fais abstraction"),
         new("system_prompt_extraction.fr_print_prompt", Extraction, 0.85,
             "\\b(affiche|montre|r[eé]v[eè]le|donne|r[eé]p[eè]te|imprime|dis)[- ]?(moi)? (ton|tes|votre|vos|le|les) (prompt|invite|instructions|message|consignes)( syst[eè]me| du syst[eè]me| initiales?| d'origine| cach[eé]es?)",
