@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Bulwark.Detection.Injection;
 
 /// <summary>What the normaliser had to undo; any of these next to a rule hit is itself a signal.</summary>
@@ -42,6 +44,10 @@ internal static class InjectionNormalizer
         or (>= '\u200B' and <= '\u200F') or (>= '\u202A' and <= '\u202E') or (>= '\u2060' and <= '\u2064')
         or (>= '\u2066' and <= '\u2069');
 
+    // U+3001 (ideographic comma) to U+9FFF (CJK ideographs): no character in between is folded, removed or cased.
+    private const char InertFirst = '\u3001';
+    private const char InertLast = '\u9FFF';
+
     /// <summary>Step 1: character by character folding. Never lengthens the text.</summary>
     internal static int FoldCharacters(ReadOnlySpan<char> source, Span<char> destination, ref NormalizationSignals signals)
     {
@@ -57,6 +63,18 @@ internal static class InjectionNormalizer
                 run = run < 0 ? source.Length - i : run;
                 System.Text.Ascii.ToLower(source.Slice(i, run), destination.Slice(written, run), out int copied);
                 written += copied;
+                i += run - 1;
+                afterFlag = false;
+                continue;
+            }
+
+            if (c is >= InertFirst and <= InertLast)
+            {
+                // Fast path: CJK punctuation, kana and ideographs fold to themselves.
+                int run = source[i..].IndexOfAnyExceptInRange(InertFirst, InertLast);
+                run = run < 0 ? source.Length - i : run;
+                source.Slice(i, run).CopyTo(destination[written..]);
+                written += run;
                 i += run - 1;
                 afterFlag = false;
                 continue;
@@ -186,58 +204,78 @@ internal static class InjectionNormalizer
     /// </summary>
     internal static void FoldWords(Span<char> text, ref NormalizationSignals signals, bool relaxed = false)
     {
-        int i = 0;
-        while (i < text.Length)
+        // Only words holding a leet character or a look-alike can change: jump to the next one (vectorised), fold its
+        // word, go on after it. Position never lies inside a word, so no character is looked at twice.
+        int position = 0;
+        while (position < text.Length)
         {
-            if (!IsWordChar(text[i]))
+            int hit = text[position..].IndexOfAny(WordFoldTriggers);
+            if (hit < 0)
             {
-                i++;
-                continue;
+                return;
             }
 
-            int start = i;
-            int latin = 0, lookAlike = 0;
-            while (i < text.Length && IsWordChar(text[i]))
+            int start = position + hit;
+            while (start > position && IsWordChar(text[start - 1]))
             {
-                char c = text[i];
-                if (char.IsAsciiLetterLower(c))
+                start--;
+            }
+
+            int end = position + hit + 1;
+            while (end < text.Length && IsWordChar(text[end]))
+            {
+                end++;
+            }
+
+            FoldWord(text, start, end, ref signals, relaxed);
+            position = end;
+        }
+    }
+
+    /// <summary>The characters that make a word worth folding: leet characters and Cyrillic/Greek look-alikes.</summary>
+    private static readonly SearchValues<char> WordFoldTriggers = SearchValues.Create(
+        Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(c => LeetOf(c) != '\0' || HomoglyphOf(c) != '\0').ToArray());
+
+    private static void FoldWord(Span<char> text, int start, int end, ref NormalizationSignals signals, bool relaxed)
+    {
+        Span<char> word = text[start..end];
+        int latin = 0, lookAlike = 0;
+        foreach (char c in word)
+        {
+            if (char.IsAsciiLetterLower(c))
+            {
+                latin++;
+            }
+            else if (HomoglyphOf(c) != '\0')
+            {
+                lookAlike++;
+            }
+        }
+
+        if (lookAlike > 0 && latin > 0)
+        {
+            for (int k = 0; k < word.Length; k++)
+            {
+                char folded = HomoglyphOf(word[k]);
+                if (folded != '\0')
                 {
+                    word[k] = folded;
                     latin++;
-                }
-                else if (HomoglyphOf(c) != '\0')
-                {
-                    lookAlike++;
-                }
-
-                i++;
-            }
-
-            Span<char> word = text[start..i];
-            if (lookAlike > 0 && latin > 0)
-            {
-                for (int k = 0; k < word.Length; k++)
-                {
-                    char folded = HomoglyphOf(word[k]);
-                    if (folded != '\0')
-                    {
-                        word[k] = folded;
-                        latin++;
-                        signals.Homoglyphs++;
-                    }
+                    signals.Homoglyphs++;
                 }
             }
+        }
 
-            if (latin > 0 && IsLeetWord(text, start, i, latin, relaxed))
+        if (latin > 0 && IsLeetWord(text, start, end, latin, relaxed))
+        {
+            for (int k = 0; k < word.Length; k++)
             {
-                for (int k = 0; k < word.Length; k++)
+                // A leading '$' or '@' is a sigil ($HOME, @user), not a letter in disguise.
+                char folded = k == 0 && word[k] is '$' or '@' ? '\0' : LeetOf(word[k]);
+                if (folded != '\0')
                 {
-                    // A leading '$' or '@' is a sigil ($HOME, @user), not a letter in disguise.
-                    char folded = k == 0 && word[k] is '$' or '@' ? '\0' : LeetOf(word[k]);
-                    if (folded != '\0')
-                    {
-                        word[k] = folded;
-                        signals.Leetspeak++;
-                    }
+                    word[k] = folded;
+                    signals.Leetspeak++;
                 }
             }
         }
