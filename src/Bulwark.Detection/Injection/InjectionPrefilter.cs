@@ -126,40 +126,33 @@ internal static class InjectionPrefilter
 
     /// <summary>
     /// Does the text hold a keyword once the words split by a hyphen or a dot are joined again ("i-gnore", "instr-uctions",
-    /// as <see cref="InjectionNormalizer"/> joins them)? Text without such a split costs one vectorised search; text
-    /// with one is copied from a little before the first split, in stack chunks that overlap by the longest keyword.
+    /// as <see cref="InjectionNormalizer"/> joins them)? Only keywords that take in a split are new, so only a window
+    /// around each split is joined (in a stack buffer) and searched; windows that touch are merged, so no character is
+    /// copied twice but at a buffer's edge. Text without a split costs one vectorised search.
     /// </summary>
     internal static bool HasAnchorInSplitWords(ReadOnlySpan<char> text)
     {
-        int first = 0;
-        while (true)
-        {
-            int next = text[first..].IndexOfAny(SplitChars);
-            if (next < 0)
-            {
-                return false;
-            }
-
-            first += next;
-            if (IsSplitInsideWord(text, first))
-            {
-                break;
-            }
-
-            first++;
-        }
-
+        // A keyword taking in a split lies within this many characters of it, even with a split between every letter.
+        int reach = 2 * AnchorReach;
         Span<char> joined = stackalloc char[1024];
-        int position = Math.Max(0, first - AnchorReach);
-        while (true)
+        int split = NextSplit(text, 0);
+        while (split >= 0)
         {
-            int written = 0;
-            int read = position;
-            for (; read < text.Length && written < joined.Length; read++)
+            int start = Math.Max(0, split - reach);
+            int end = Math.Min(text.Length, split + reach + 1);
+            int next = NextSplit(text, split + 1);
+            while (next >= 0 && next - reach <= end && Math.Min(text.Length, next + reach + 1) - start <= joined.Length)
             {
-                if (!IsSplitInsideWord(text, read))
+                end = Math.Min(text.Length, next + reach + 1);
+                next = NextSplit(text, next + 1);
+            }
+
+            int written = 0;
+            for (int i = start; i < end; i++)
+            {
+                if (!IsSplitInsideWord(text, i))
                 {
-                    joined[written++] = text[read];
+                    joined[written++] = text[i];
                 }
             }
 
@@ -168,13 +161,32 @@ internal static class InjectionPrefilter
                 return true;
             }
 
-            if (read >= text.Length)
+            split = next;
+        }
+
+        return false;
+    }
+
+    private static int NextSplit(ReadOnlySpan<char> text, int from)
+    {
+        while (from < text.Length)
+        {
+            int found = text[from..].IndexOfAny(SplitChars);
+            if (found < 0)
             {
-                return false;
+                return -1;
             }
 
-            position = read - AnchorReach;
+            from += found;
+            if (IsSplitInsideWord(text, from))
+            {
+                return from;
+            }
+
+            from++;
         }
+
+        return -1;
     }
 
     /// <summary>The raw-text twin of the normaliser's rule: a hyphen between letters, or a dot beside a single letter.</summary>

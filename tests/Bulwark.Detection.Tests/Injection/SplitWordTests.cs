@@ -54,6 +54,18 @@ public sealed class SplitWordTests
         InjectionPrefilter.IsSuspicious("A well-known, up-to-date e-commerce site with a self-service check-in.").ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3000)]
+    public void HasAnchorInSplitWords_SplitFarFromTheStartAmongManyHyphens_IsFound(int filler)
+    {
+        string prose = string.Concat(Enumerable.Repeat("a well-known up-to-date check-in list ", filler / 38));
+        string text = prose + "so dis-regard it " + prose;
+
+        InjectionPrefilter.HasAnchorInSplitWords(text).ShouldBeTrue();
+        InjectionPrefilter.HasAnchorInSplitWords(prose + "so regard it " + prose).ShouldBeFalse();
+    }
+
     [Fact]
     public void Rules_HaveNoHyphenBetweenLetters()
     {
