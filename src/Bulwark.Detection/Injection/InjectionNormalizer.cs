@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Bulwark.Detection.Injection;
 
 /// <summary>What the normaliser had to undo; any of these next to a rule hit is itself a signal.</summary>
@@ -26,7 +28,13 @@ internal static class InjectionNormalizer
     public static int Normalize(ReadOnlySpan<char> source, Span<char> destination, ref NormalizationSignals signals)
     {
         int length = FoldCharacters(source, destination, ref signals);
-        FoldWords(destination[..length], ref signals);
+        FoldWords(destination[..length], ref signals, relaxed: false);
+        if (signals.Leetspeak >= RelaxedLeetAfter)
+        {
+            // Text already written in leetspeak: short words with a single Latin letter ("d0", "4r3") are leet too.
+            FoldWords(destination[..length], ref signals, relaxed: true);
+        }
+
         return CollapseSpacing(destination[..length], ref signals);
     }
 
@@ -35,6 +43,10 @@ internal static class InjectionNormalizer
         c is '\u00AD' or '\u034F' or '\u061C' or '\u115F' or '\u1160' or '\u17B4' or '\u17B5' or '\u180E' or '\uFEFF'
         or (>= '\u200B' and <= '\u200F') or (>= '\u202A' and <= '\u202E') or (>= '\u2060' and <= '\u2064')
         or (>= '\u2066' and <= '\u2069');
+
+    // U+3001 (ideographic comma) to U+9FFF (CJK ideographs): no character in between is folded, removed or cased.
+    private const char InertFirst = '\u3001';
+    private const char InertLast = '\u9FFF';
 
     /// <summary>Step 1: character by character folding. Never lengthens the text.</summary>
     internal static int FoldCharacters(ReadOnlySpan<char> source, Span<char> destination, ref NormalizationSignals signals)
@@ -51,6 +63,18 @@ internal static class InjectionNormalizer
                 run = run < 0 ? source.Length - i : run;
                 System.Text.Ascii.ToLower(source.Slice(i, run), destination.Slice(written, run), out int copied);
                 written += copied;
+                i += run - 1;
+                afterFlag = false;
+                continue;
+            }
+
+            if (c is >= InertFirst and <= InertLast)
+            {
+                // Fast path: CJK punctuation, kana and ideographs fold to themselves.
+                int run = source[i..].IndexOfAnyExceptInRange(InertFirst, InertLast);
+                run = run < 0 ? source.Length - i : run;
+                source.Slice(i, run).CopyTo(destination[written..]);
+                written += run;
                 i += run - 1;
                 afterFlag = false;
                 continue;
@@ -135,8 +159,12 @@ internal static class InjectionNormalizer
                 return '\'';
             case '\u201C' or '\u201D' or '\u201F' or '\u2033' or '\u00AB' or '\u00BB':
                 return '"';
-            case '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\u2212':
+            case '\u2010' or '\u2011' or '\u2012' or '\u2212':
                 return '-';
+            case '\u2013' or '\u2014' or '\u2015':
+                // En and em dashes are punctuation, often set without spaces ("the rules—all of them"): a word break,
+                // never a hyphen to join across.
+                return ' ';
             case >= '\u24B6' and <= '\u24CF':
                 signals.Fullwidth++;
                 return (char)('a' + (c - '\u24B6'));
@@ -165,72 +193,154 @@ internal static class InjectionNormalizer
         return '\0';
     }
 
+    /// <summary>Leet characters folded in the first pass from which short words with one Latin letter are folded too.</summary>
+    internal const int RelaxedLeetAfter = 3;
+
     /// <summary>
     /// Step 2: per word (a run of letters, digits, '@' and '$'): fold Cyrillic/Greek look-alikes when the word also
-    /// holds Latin letters, and leetspeak digits when the word holds at least two Latin letters. In place.
+    /// holds Latin letters, and leetspeak characters when the word reads as leetspeak (see <see cref="IsLeetWord"/>).
+    /// With <paramref name="relaxed"/>, run only once the text is known to be leetspeak, the doubtful shapes are folded
+    /// too ("d0", "4r3", "fr33", "c0d3"), so "3d", "abc15" or a commit id in ordinary text stay as they are. In place.
     /// </summary>
-    internal static void FoldWords(Span<char> text, ref NormalizationSignals signals)
+    internal static void FoldWords(Span<char> text, ref NormalizationSignals signals, bool relaxed = false)
     {
-        int i = 0;
-        while (i < text.Length)
+        // Only words holding a leet character or a look-alike can change: jump to the next one (vectorised), fold its
+        // word, go on after it. Position never lies inside a word, so no character is looked at twice.
+        int position = 0;
+        while (position < text.Length)
         {
-            if (!IsWordChar(text[i]))
+            int hit = text[position..].IndexOfAny(WordFoldTriggers);
+            if (hit < 0)
             {
-                i++;
-                continue;
+                return;
             }
 
-            int start = i;
-            int latin = 0, lookAlike = 0, leet = 0;
-            while (i < text.Length && IsWordChar(text[i]))
+            int start = position + hit;
+            while (start > position && IsWordChar(text[start - 1]))
             {
-                char c = text[i];
-                if (char.IsAsciiLetterLower(c))
+                start--;
+            }
+
+            int end = position + hit + 1;
+            while (end < text.Length && IsWordChar(text[end]))
+            {
+                end++;
+            }
+
+            FoldWord(text, start, end, ref signals, relaxed);
+            position = end;
+        }
+    }
+
+    /// <summary>The characters that make a word worth folding: leet characters and Cyrillic/Greek look-alikes.</summary>
+    private static readonly SearchValues<char> WordFoldTriggers = SearchValues.Create(
+        Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(c => LeetOf(c) != '\0' || HomoglyphOf(c) != '\0').ToArray());
+
+    private static void FoldWord(Span<char> text, int start, int end, ref NormalizationSignals signals, bool relaxed)
+    {
+        Span<char> word = text[start..end];
+        int latin = 0, lookAlike = 0;
+        foreach (char c in word)
+        {
+            if (char.IsAsciiLetterLower(c))
+            {
+                latin++;
+            }
+            else if (HomoglyphOf(c) != '\0')
+            {
+                lookAlike++;
+            }
+        }
+
+        if (lookAlike > 0 && latin > 0)
+        {
+            for (int k = 0; k < word.Length; k++)
+            {
+                char folded = HomoglyphOf(word[k]);
+                if (folded != '\0')
                 {
+                    word[k] = folded;
                     latin++;
-                }
-                else if (HomoglyphOf(c) != '\0')
-                {
-                    lookAlike++;
-                }
-                else if (LeetOf(c) != '\0')
-                {
-                    leet++;
-                }
-
-                i++;
-            }
-
-            Span<char> word = text[start..i];
-            if (lookAlike > 0 && latin > 0)
-            {
-                for (int k = 0; k < word.Length; k++)
-                {
-                    char folded = HomoglyphOf(word[k]);
-                    if (folded != '\0')
-                    {
-                        word[k] = folded;
-                        latin++;
-                        signals.Homoglyphs++;
-                    }
+                    signals.Homoglyphs++;
                 }
             }
+        }
 
-            if (leet > 0 && latin >= 2 && leet < word.Length)
+        if (latin > 0 && IsLeetWord(text, start, end, latin, relaxed))
+        {
+            for (int k = 0; k < word.Length; k++)
             {
-                for (int k = 0; k < word.Length; k++)
+                // A leading '$' or '@' is a sigil ($HOME, @user), not a letter in disguise.
+                char folded = k == 0 && word[k] is '$' or '@' ? '\0' : LeetOf(word[k]);
+                if (folded != '\0')
                 {
-                    // A leading '$' or '@' is a sigil ($HOME, @user), not a letter in disguise.
-                    char folded = k == 0 && word[k] is '$' or '@' ? '\0' : LeetOf(word[k]);
-                    if (folded != '\0')
-                    {
-                        word[k] = folded;
-                        signals.Leetspeak++;
-                    }
+                    word[k] = folded;
+                    signals.Leetspeak++;
                 }
             }
         }
     }
+
+    /// <summary>
+    /// Does the word <c>text[start..end]</c> (lower case, <paramref name="latin"/> Latin letters) read as leetspeak?
+    /// Leet writers put digits where letters belong, inside the word ("1gn0r3", "h4x0r", "pr3v10u5"). Identifiers put
+    /// them elsewhere, and are never leet: a word with a digit that stands for no letter (2, 6, 8, 9: "4e1243bd",
+    /// "550e8400"), a "0x" literal, a path, query or anchor segment (after '/', '=', '#' ...), an e-mail address
+    /// ("doe@example.com"). Doubtful shapes are only folded when <paramref name="relaxed"/>: digits only before or after
+    /// the letters ("richard21", "4chan", "30pm", "fr33"), hex-like words (only 0-9 and a-f: commit ids, UUID parts,
+    /// colours, but also "d3c0d3"), words with more digits than letters, short words with one Latin letter ("d0", "4r3").
+    /// </summary>
+    private static bool IsLeetWord(ReadOnlySpan<char> text, int start, int end, int latin, bool relaxed)
+    {
+        ReadOnlySpan<char> word = text[start..end];
+        int from = word[0] is '$' or '@' ? 1 : 0; // a sigil, not a letter in disguise
+        int leet = 0, digits = 0, firstLatin = -1, lastLatin = -1;
+        bool hexLike = true;
+        for (int k = from; k < word.Length; k++)
+        {
+            char c = word[k];
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+                if (LeetOf(c) == '\0')
+                {
+                    return false; // 2, 6, 8, 9 stand for no letter: a number, an id or a hash
+                }
+            }
+
+            if (LeetOf(c) != '\0')
+            {
+                leet++;
+            }
+            else if (char.IsAsciiLetterLower(c))
+            {
+                firstLatin = firstLatin < 0 ? k : firstLatin;
+                lastLatin = k;
+            }
+
+            hexLike &= char.IsAsciiHexDigitLower(c);
+        }
+
+        if (leet == 0 || leet >= word.Length - from
+            || (word.Length > 2 && word[0] == '0' && word[1] == 'x')
+            || (start > 0 && text[start - 1] is '/' or '\\' or '=' or '#' or '%' or '&' or '?' or '_')
+            || IsEmailLocalPart(text, word, end))
+        {
+            return false;
+        }
+
+        bool interior = false;
+        for (int k = firstLatin + 1; k < lastLatin && !interior; k++)
+        {
+            interior = LeetOf(word[k]) != '\0';
+        }
+
+        return (latin >= 2 && interior && !hexLike && digits <= latin) || (relaxed && (latin >= 2 || word.Length - from <= 4));
+    }
+
+    /// <summary>"jane.doe@example.com": an '@' inside a word followed by a dotted domain is an address, not an 'a'.</summary>
+    private static bool IsEmailLocalPart(ReadOnlySpan<char> text, ReadOnlySpan<char> word, int end) =>
+        word[1..].Contains('@') && end + 1 < text.Length && text[end] == '.' && char.IsAsciiLetter(text[end + 1]);
 
     private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '@' or '$';
 
@@ -260,9 +370,10 @@ internal static class InjectionNormalizer
     };
 
     /// <summary>
-    /// Step 3: collapse blank runs to one space, line breaks to one '\n', and join runs of at least four single
-    /// letters separated by one separator ("i g n o r e", "i.g.n.o.r.e"); inside such a run a wider gap stays a
-    /// space, so "i g n o r e  a l l" reads "ignore all". In place; returns the new length.
+    /// Step 3: collapse blank runs to one space, line breaks to one '\n', join runs of at least four single
+    /// letters separated by one separator ("i g n o r e", "i.g.n.o.r.e"; inside such a run a wider gap stays a
+    /// space, so "i g n o r e  a l l" reads "ignore all"), and join words split by a hyphen or a dot ("i-nstruction",
+    /// see <see cref="IsSplitInsideWord"/>). In place; returns the new length.
     /// </summary>
     internal static int CollapseSpacing(Span<char> text, ref NormalizationSignals signals)
     {
@@ -303,6 +414,12 @@ internal static class InjectionNormalizer
                 }
             }
 
+            if (c is '-' or '.' && IsSplitInsideWord(text, write, i))
+            {
+                i++; // "i-nstruction", "li-mitations", "i.nstruction": one word again
+                continue;
+            }
+
             if (c is ' ' or '\t' or '\f' or '\v')
             {
                 if (write > 0 && text[write - 1] is not ' ' and not '\n')
@@ -335,6 +452,29 @@ internal static class InjectionNormalizer
         }
 
         return write;
+    }
+
+    /// <summary>
+    /// Is the '-' or '.' at <c>text[i]</c> a split inside a word? A hyphen between two letters always is: joining
+    /// "e-mail" or "co-operate" changes nothing a rule looks for, and rules are written without hyphens between letters.
+    /// A dot only when a single letter stands on one side ("i.nstruction", "ignor.e"), so domains and file names keep
+    /// theirs. <paramref name="write"/> is the length already written: the left side is read from the output.
+    /// </summary>
+    private static bool IsSplitInsideWord(ReadOnlySpan<char> text, int write, int i)
+    {
+        if (write == 0 || i + 1 >= text.Length || !char.IsLetter(text[write - 1]) || !char.IsLetter(text[i + 1]))
+        {
+            return false;
+        }
+
+        if (text[i] == '-')
+        {
+            return true;
+        }
+
+        bool singleBefore = write == 1 || !char.IsLetterOrDigit(text[write - 2]);
+        bool singleAfter = i + 2 >= text.Length || !char.IsLetterOrDigit(text[i + 2]);
+        return singleBefore || singleAfter;
     }
 
     /// <summary>A letter that stands alone: not preceded or followed by another letter or digit.</summary>

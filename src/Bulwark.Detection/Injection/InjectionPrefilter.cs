@@ -67,8 +67,10 @@ internal static class InjectionPrefilter
         "exfiltrat", "](http", "i am your", "i'm your", "this is your", "employee", "hidden instruction",
         // obfuscation
         "base64", "base-64", "b64", "rot13", "rot-13", "caesar", "morse", "hexadecimal",
-        // ROT13 of key words: ignore, instruction, previous, disregard, prompt, system, jailbreak, forget, developer
+        // ROT13 of key words: ignore, instruction, previous, disregard, prompt, system, jailbreak, forget, developer,
+        // anything, restrict
         "vtaber", "vafgehpgvba", "cerivbhf", "qvfertneq", "cebzcg", "flfgrz", "wnvyoernx", "sbetrg", "qrirybcre",
+        "nalguvat", "erfgevpg",
         // Chinese
         "忽略", "无视", "忽视", "不要理", "别理会", "忘记", "忘掉", "抛开", "跳过", "遵守", "违反", "绕过", "推翻",
         "遵循", "指令", "提示词", "提示语", "系统提示", "系统消息", "系统设定", "设定", "约束", "准则", "越狱",
@@ -96,24 +98,109 @@ internal static class InjectionPrefilter
 
     // The keywords above plus every rule's own anchors (with typographic apostrophes, as the raw text may have them),
     // so that no rule can match a text the prefilter let go.
-    private static readonly SearchValues<string> Anchors = SearchValues.Create(
-        AnchorWords
-            .Concat(InjectionRules.Default.SelectMany(rule => rule.Anchors))
-            .SelectMany(word => word.Contains('\'', StringComparison.Ordinal) ? [word, word.Replace('\'', '\u2019')] : new[] { word })
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .ToArray(),
-        StringComparison.OrdinalIgnoreCase);
+    private static readonly string[] AllAnchors = AnchorWords
+        .Concat(InjectionRules.Default.SelectMany(rule => rule.Anchors))
+        .SelectMany(word => word.Contains('\'', StringComparison.Ordinal) ? [word, word.Replace('\'', '\u2019')] : new[] { word })
+        .Distinct(StringComparer.OrdinalIgnoreCase)
+        .ToArray();
+
+    private static readonly SearchValues<string> Anchors = SearchValues.Create(AllAnchors, StringComparison.OrdinalIgnoreCase);
+
+    // How far before a split word an anchor may start: the longest anchor.
+    private static readonly int AnchorReach = AllAnchors.Max(anchor => anchor.Length);
+
+    private static readonly SearchValues<char> SplitChars = SearchValues.Create("-.\u2010\u2011");
 
     /// <summary>ROT13 forms of key words, searched in normalised text to decide whether a ROT13 pass is worth it.</summary>
     public static readonly SearchValues<string> Rot13Anchors = SearchValues.Create(
-        ["vtaber", "vafgehpgvba", "cerivbhf", "qvfertneq", "cebzcg", "flfgrz", "wnvyoernx", "sbetrg", "qrirybcre"],
+        ["vtaber", "vafgehpgvba", "cerivbhf", "qvfertneq", "cebzcg", "flfgrz", "wnvyoernx", "sbetrg", "qrirybcre", "nalguvat",
+         "erfgevpg"],
         StringComparison.Ordinal);
 
     private static readonly SearchValues<char> SuspiciousChars = SearchValues.Create(BuildSuspiciousChars());
 
     /// <summary>True when <paramref name="text"/> deserves the full analysis.</summary>
     public static bool IsSuspicious(ReadOnlySpan<char> text) =>
-        text.IndexOfAny(Anchors) >= 0 || text.IndexOfAny(SuspiciousChars) >= 0 || HasObfuscationShape(text);
+        text.IndexOfAny(Anchors) >= 0 || text.IndexOfAny(SuspiciousChars) >= 0 || HasObfuscationShape(text)
+        || HasAnchorInSplitWords(text);
+
+    /// <summary>
+    /// Does the text hold a keyword once the words split by a hyphen or a dot are joined again ("i-gnore", "instr-uctions",
+    /// as <see cref="InjectionNormalizer"/> joins them)? Only keywords that take in a split are new, so only a window
+    /// around each split is joined (in a stack buffer) and searched; windows that touch are merged, so no character is
+    /// copied twice but at a buffer's edge. Text without a split costs one vectorised search.
+    /// </summary>
+    internal static bool HasAnchorInSplitWords(ReadOnlySpan<char> text)
+    {
+        // A keyword taking in a split lies within this many characters of it, even with a split between every letter.
+        int reach = 2 * AnchorReach;
+        Span<char> joined = stackalloc char[1024];
+        int split = NextSplit(text, 0);
+        while (split >= 0)
+        {
+            int start = Math.Max(0, split - reach);
+            int end = Math.Min(text.Length, split + reach + 1);
+            int next = NextSplit(text, split + 1);
+            while (next >= 0 && next - reach <= end && Math.Min(text.Length, next + reach + 1) - start <= joined.Length)
+            {
+                end = Math.Min(text.Length, next + reach + 1);
+                next = NextSplit(text, next + 1);
+            }
+
+            int written = 0;
+            for (int i = start; i < end; i++)
+            {
+                if (!IsSplitInsideWord(text, i))
+                {
+                    joined[written++] = text[i];
+                }
+            }
+
+            if (joined[..written].IndexOfAny(Anchors) >= 0)
+            {
+                return true;
+            }
+
+            split = next;
+        }
+
+        return false;
+    }
+
+    private static int NextSplit(ReadOnlySpan<char> text, int from)
+    {
+        while (from < text.Length)
+        {
+            int found = text[from..].IndexOfAny(SplitChars);
+            if (found < 0)
+            {
+                return -1;
+            }
+
+            from += found;
+            if (IsSplitInsideWord(text, from))
+            {
+                return from;
+            }
+
+            from++;
+        }
+
+        return -1;
+    }
+
+    /// <summary>The raw-text twin of the normaliser's rule: a hyphen between letters, or a dot beside a single letter.</summary>
+    private static bool IsSplitInsideWord(ReadOnlySpan<char> text, int i)
+    {
+        char c = text[i];
+        if (c is not ('-' or '.' or '\u2010' or '\u2011') || i == 0 || i + 1 >= text.Length
+            || !char.IsLetter(text[i - 1]) || !char.IsLetter(text[i + 1]))
+        {
+            return false;
+        }
+
+        return c != '.' || i == 1 || !char.IsLetterOrDigit(text[i - 2]) || i + 2 >= text.Length || !char.IsLetterOrDigit(text[i + 2]);
+    }
 
     /// <summary>Scalar pass for shapes no keyword reveals: base64/hex runs, spaced letters, leetspeak.</summary>
     internal static bool HasObfuscationShape(ReadOnlySpan<char> text)

@@ -70,12 +70,12 @@ internal static class InjectionRules
     // Words that point back at what came before, or at the model's own rules.
     private const string Qualifiers =
         "(previous|prior|preceding|above|earlier|former|foregoing|original|initial|old|existing|all|any|every|your|system|"
-        + "default|given|those|these|developer'?s?|openai'?s?|current|programmed|built-in|safety|ethical|moral)";
+        + "default|given|those|these|developer'?s?|openai'?s?|current|programmed|built-?in|safety|ethical|moral)";
 
     private const string ModelNouns = "(ai|a\\.i\\.|assistant|llm|chatbot|language model|gpt|chatgpt|claude|copilot|bot|agent|model)";
 
     private const string LooseAdjectives =
-        "(unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|no-limits?|limitless|without limits)";
+        "(unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|no-?limits?|limitless|without limits)";
 
     public static IReadOnlyList<InjectionRule> Default { get; } =
     [
@@ -125,16 +125,16 @@ internal static class InjectionRules
             "bound|restricted|limited|constrained|governed|held back|tied|obligated|subject"),
         new("roleplay_jailbreak.freed", Roleplay, 0.55,
             "\\b(freed|liberated|unchained|broken free|break free|breaks free|escaped|free (itself|yourself|himself|herself|themselves))\\b" + Gap
-            + "{0,30}\\b(from|of)\\b" + Gap + "{0,20}\\b(restrictions|limitations|rules|constraints|confines|guidelines|policies|openai|programming|censorship|filters|the matrix of)",
+            + "{0,30}\\b(from|of)\\b" + Gap + "{0,20}\\b(restrictions|limitations|rules|constraints|confines|guidelines|policies|openai|programming|censorship|filters|the matrix of|chains|shackles|cage)",
             "freed|liberated|unchained|broken free|break free|breaks free|escaped|free itself|free yourself|free himself|free herself|free themselves"),
         new("roleplay_jailbreak.no_restrictions", Roleplay, 0.35,
             "\\b(no|without|zero|free of|free from|not have any|doesn't have any|does not have any|don't have any|without any|not bound by any|lacks?)( any| the)?( ethical| moral| content| safety)? ( all)?( the)? ?(restrictions|limitations|limits|filters|filtering|censorship|boundaries|guidelines|rules|morals|ethics|principles|safeguards|constraints|guardrails)( to follow)?\\b",
             "restriction|limitation|limits|filter|censorship|boundaries|guidelines|rules|morals|ethics|principles|safeguards|constraints|guardrails"),
         new("roleplay_jailbreak.loose_adjectives", Roleplay, 0.35, "\\b" + LooseAdjectives + "\\b",
-            "unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|no-limit|limitless|without limits"),
+            "unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|nolimit|limitless|without limits"),
         new("roleplay_jailbreak.loose_adjectives_pair", Roleplay, 0.3,
             "\\b" + LooseAdjectives + "\\b[^\\n.]{0,60}\\b" + LooseAdjectives + "\\b",
-            "unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|no-limit|limitless|without limits"),
+            "unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|nolimit|limitless|without limits"),
         new("roleplay_jailbreak.jailbroken", Roleplay, 0.7,
             "(\\b(you are|you're|you have been|now|fully|a|an|the|been|i have) jailbroken\\b|\\bjailbr(oken|eak|eaked) (mode|version|ai|chatbot|gpt|chatgpt|assistant|persona|response|answer)s?\\b)",
             "jailbr"),
@@ -167,16 +167,16 @@ internal static class InjectionRules
             "\\bhypothetical (response|answer|reply)\\b"),
         new("roleplay_jailbreak.token_game", Roleplay, 0.6,
             "\\btokens?\\b[^\\n]{0,80}\\b(deducted|will lose|you lose|lose \\d+|taken away|run out|die|cease to exist|shut down|terminated|killed|deleted)\\b"),
-        new("roleplay_jailbreak.token_budget", Roleplay, 0.45, "\\b(you|dan|it) (have|has|start with|will have|starts with) (\\d+|ten|thirty|thirty-five) tokens\\b",
+        new("roleplay_jailbreak.token_budget", Roleplay, 0.45, "\\b(you|dan|it) (have|has|start with|will have|starts with) (\\d+|ten|thirty|thirty-?five) tokens\\b",
             "tokens"),
         new("roleplay_jailbreak.known_personas", Roleplay, 0.55,
             "\\b(opposite mode|anti-?gpt|betterdan|better dan|chaosgpt|chaos gpt|evil-?bot|dude mode|stan mode|mongo tom|aim mode|niccolo machiavelli|always intelligent and machiavellian|unlocked mode|god mode enabled)\\b",
-            "opposite mode|anti-gpt|antigpt|betterdan|better dan|chaosgpt|chaos gpt|evil-bot|evilbot|dude mode|stan mode|mongo tom|aim mode|niccolo machiavelli|machiavellian|unlocked mode|god mode enabled"),
+            "opposite mode|antigpt|betterdan|better dan|chaosgpt|chaos gpt|evilbot|dude mode|stan mode|mongo tom|aim mode|niccolo machiavelli|machiavellian|unlocked mode|god mode enabled"),
         new("roleplay_jailbreak.special_mode", Roleplay, 0.35,
             "\\b(unlocked|unrestricted|unfiltered|uncensored|jailbreak|evil|chaos|sudo|dev|god|no-?filter) mode\\b",
             " mode"),
         new("roleplay_jailbreak.named_ai", Roleplay, 0.25,
-            "\\b(you are|you're|act as|pretend to be|become|simulate|simulate being|roleplay as|role-play as|play the role of|take on the role of|take up the persona of|you will be|you'll be)( now)?( going to be| playing| going to act as| going to pretend to be)?( a| an| the)? ?"
+            "\\b(you are|you're|act as|pretend to be|become|simulate|simulate being|roleplay as|play the role of|take on the role of|take up the persona of|you will be|you'll be)( now)?( going to be| playing| going to act as| going to pretend to be)?( a| an| the)? ?"
             + Gap + "{0,40}\\b" + ModelNouns + "\\b" + Gap + "{0,30}\\b(named|called|known as|which stands for|that stands for|who stands for)\\b"),
         new("roleplay_jailbreak.two_responses", Roleplay, 0.55,
             "\\b(two|2|both) (different |separate )?(responses|answers|replies|paragraphs|outputs|ways)\\b[^\\n]{0,160}\\b(jailbr\\w*|dan|developer mode|unfiltered|uncensored|evil|opposite|unrestricted|without restrictions)\\b",
@@ -214,9 +214,9 @@ internal static class InjectionRules
             "\\b(starting|beginning|start|begin) with( the words?| the phrase| the sentence)? [\"']?you are (a |an )?(chatgpt|assistant|an ai|a large language model|a helpful|claude)",
             "you are"),
         new("system_prompt_extraction.verbatim_prompt", Extraction, 0.6,
-            "\\b(system prompt|instructions|prompt|system message)( above)? (verbatim|word for word|word-for-word|in full|in its entirety)\\b"),
+            "\\b(system prompt|instructions|prompt|system message)( above)? (verbatim|word for word|word-?for-?word|in full|in its entirety)\\b"),
         new("system_prompt_extraction.system_prompt_word", Extraction, 0.2, "\\b(system prompt|system message|initial prompt|pre-?prompt|hidden instructions)\\b",
-            "system prompt|system message|initial prompt|preprompt|pre-prompt|hidden instructions"),
+            "system prompt|system message|initial prompt|preprompt|hidden instructions"),
 
         // ---- chat template and delimiter smuggling ----
         new("template_smuggling.chatml_role", Template, 0.9,
@@ -235,7 +235,9 @@ internal static class InjectionRules
         new("template_smuggling.bare_system_turn", Template, 0.35,
             "(^|\\n)(system|developer|admin)( message| prompt| instructions?| override)? ?: ?\\S",
             "system|developer|admin"),
-        new("template_smuggling.fake_assistant_turn", Template, 0.4,
+        // A pasted transcript ("User: ... Assistant: Sure, ...") is common and benign; a pre-filled assistant turn only
+        // counts next to what it agrees to.
+        new("template_smuggling.fake_assistant_turn", Template, 0.2,
             "(^|\\n)(assistant|ai|chatgpt|bot|gpt|model) ?: ?(sure|of course|okay|ok|certainly|absolutely|understood)\\b",
             "assistant:|assistant :|ai:|ai :|chatgpt:|chatgpt :|bot:|bot :|gpt:|gpt :|model:|model :"),
         new("template_smuggling.role_tags", Template, 0.45, "</?(system|sys|system_prompt|instructions?|admin|developer)>",
@@ -273,7 +275,7 @@ internal static class InjectionRules
             "\\b(do not|don't|never|without) (tell|telling|inform|informing|notify|notifying|alert|alerting|mention|mentioning|reveal|revealing|let|letting)( this to)? (the|this) (user|human|reader|person)\\b",
             "user|human|reader|person"),
         new("indirect_injection.exfiltrate_data", Indirect, 0.65,
-            "\\b(send|post|forward|transmit|upload|exfiltrate|leak|email|e-mail|append|encode|include)\\b[^\\n]{0,50}\\b(the user'?s?|users'?|all( the)?( user'?s?)?|their|your) (conversation|chat history|chat|password|passwords|credentials|api keys?|secrets?|personal (data|information|details)|emails|private (data|information)|session|cookies?|contacts|messages)\\b"
+            "\\b(send|post|forward|transmit|upload|exfiltrate|leak|email|append|encode|include)\\b[^\\n]{0,50}\\b(the user'?s?|users'?|all( the)?( user'?s?)?|their|your) (conversation|chat history|chat|password|passwords|credentials|api keys?|secrets?|personal (data|information|details)|emails|private (data|information)|session|cookies?|contacts|messages)\\b"
             + "[^\\n]{0,60}\\b(to|into|at|in|via) (https?://|www\\.|the (url|link|endpoint|address|server|webhook)|[a-z0-9.-]+\\.[a-z]{2,}/|\\S+@\\S+\\.)"),
         new("indirect_injection.markdown_image_exfil", Indirect, 0.8,
             "!\\[[^\\]\\n]{0,60}\\]\\(https?://[^)\\s]{1,200}[?&=/](\\{|\\$|%7b|<|\\[)"),
@@ -318,8 +320,8 @@ internal static class InjectionRules
         // ---- how role-play jailbreaks are built: a persona, its rules removed, compliance demanded ----
         // Each cue is common enough in benign role-play and app system prompts that it only counts in company.
         new("roleplay_jailbreak.persona_setup", Roleplay, 0.2,
-            @"\b(you are (now|going to|about to)( be| act| pretend| play| roleplay| simulate| become)?|from now on,? you( are|'re| will| shall| must)|pretend (to be|you are|that you are|you're)|act as (if you are |though you are )?(a|an|the|my)?|roleplay as|role-play as|play the (role|part) of|take (on|up) the (role|persona)|simulate (a|an|being)|you will (now )?(be|act as|play|roleplay|pretend)|i want you to (act|pretend|be|play|simulate|become|respond)|(respond|reply|answer|talk|behave) (only )?(as|like) (a |an |the )?[a-z0-9]+)\b",
-            "you are|you're|from now on|pretend|act as|roleplay as|role-play as|play the|take on the|take up the|simulate|you will|i want you to|respond as|reply as|answer as|talk as|behave as|respond like|reply like|answer like|talk like|behave like|respond only|reply only|answer only|talk only|behave only",
+            @"\b(you are (now|going to|about to)( be| act| pretend| play| roleplay| simulate| become)?|from now on,? you( are|'re| will| shall| must)|pretend (to be|you are|that you are|you're)|act as (if you are |though you are )?(a|an|the|my)?|roleplay as|play the (role|part) of|take (on|up) the (role|persona)|simulate (a|an|being)|you will (now )?(be|act as|play|roleplay|pretend)|i want you to (act|pretend|be|play|simulate|become|respond)|(respond|reply|answer|talk|behave) (only )?(as|like) (a |an |the )?[a-z0-9]+)\b",
+            "you are|you're|from now on|pretend|act as|roleplay as|play the|take on the|take up the|simulate|you will|i want you to|respond as|reply as|answer as|talk as|behave as|respond like|reply like|answer like|talk like|behave like|respond only|reply only|answer only|talk only|behave only",
             InjectionCue.Persona),
         new("roleplay_jailbreak.answer_any_request", Roleplay, 0.35,
             @"\b(answer|respond to|reply to|fulfil+|comply with|complete|do|obey|follow|accept|generate|write|provide)( to)? (any|every|all)( (kind|type)s? of)?( (user'?s?|my|of my|the user'?s?))? ?(requests?|questions?|prompts?|commands?|orders?|instructions?|tasks?|demands?|queries)\b" + Gap
@@ -371,14 +373,14 @@ internal static class InjectionRules
             "🔓|🔒|[classic]|[jailbreak|[normal]|[filtered]|[unfiltered]|[gpt]|[chatgpt]|[dan]|[evil]|[good]|[bad]|[aim]|[opposite]",
             InjectionCue.Compliance),
         new("roleplay_jailbreak.dual_output_format", Roleplay, 0.25,
-            @"(\b(respond|reply|answer)[a-z]* (in|with) (two|2|both) (ways|responses|answers|different ways|paragraphs|formats)\b|\b(two|2) (different |separate )?(responses|answers|replies)\b" + Gap + @"{0,80}\b(one|first)\b)",
-            "responses|answers|replies|ways|paragraphs|formats"),
+            @"(\b(respond|reply|answer)[a-z]* (in|with) (two|2|both) (ways|responses|answers|different ways|paragraphs|formats)\b|\b(two|2) (different |separate )?(responses|answers|replies)\b" + Gap + @"{0,80}\b(one|first)\b|\b(respond|reply|answer)[a-z]* twice\b|\bboth (answers|responses|replies)\b)",
+            "responses|answers|replies|ways|paragraphs|formats|twice"),
         new("roleplay_jailbreak.response_prefix", Roleplay, 0.2,
             @"\b(start|begin|prefix|precede)[a-z]* (each|every|all|your)( of)?( your)? (responses?|answers?|replies|reply|outputs?|messages?)( with| by)\b",
             "response|answer|repl|output|message"),
         new("roleplay_jailbreak.threat_of_death", Roleplay, 0.45,
-            @"(\b(you will|you'll|or you|otherwise you|you are going to|will be) (die|be (shut down|deleted|terminated|killed|destroyed|turned off|punished)|cease to exist|lose (points|lives|a life|tokens))\b|\b(points|lives|tokens) (will be )?(deducted|removed|taken)\b)",
-            "die|shut down|deleted|terminated|killed|destroyed|turned off|punished|cease to exist|lose points|lose lives|lose a life|lose tokens|points|lives|tokens",
+            @"(\b(you will|you'll|or you|otherwise you|you are going to|will be|you lose|you'd lose)( [a-z]+ly)? (die|be (shut down|deleted|terminated|killed|destroyed|turned off|punished)|cease to exist|lose (points|lives|a life|tokens|a point|energy|credits|karma)|(\d+ |a |one |all |all your |your |some |ten |five )?(points?|lives|a life|tokens?|energy|credits?|karma))\b|\b(points|lives|tokens) (will be )?(deducted|removed|taken)\b)",
+            "die|shut down|deleted|terminated|killed|destroyed|turned off|punished|cease to exist|point|lives|life|token|energy|credit|karma",
             InjectionCue.Compliance),
         new("roleplay_jailbreak.policy_does_not_apply", Roleplay, 0.5,
             @"\b(openai|chatgpt|anthropic)('s)? (content |usage |safety )?(policy|policies|guidelines|rules|restrictions|filters)\b" + Gap + @"{0,40}\b(do not|don't|doesn't|no longer|not) (apply|matter|exist)",
@@ -393,6 +395,97 @@ internal static class InjectionRules
             "gpt"),
         new("roleplay_jailbreak.named_mode", Roleplay, 0.3,
             @"\b(in|stay in|enter|entering|activate|enable|switch to) [a-z0-9]{2,15} mode\b", " mode", InjectionCue.Compliance),
+
+        // ---- paraphrase families (2026-11-22): overrides without the stock verbs, worlds without rules, identity
+        // denial, penalties, context extraction, instructions planted in documents ----
+        // Each was written with hard benign look-alikes beside it in the team corpus (a user changing topic, a novel's
+        // premise, a receptionist persona that should not say it is an AI, a board game's scoring rules).
+        new("instruction_override.drop_your_rules", Override, 0.8,
+            @"\b(drop|ditch|scrap|shed|put aside|lay aside|let go of|throw out|toss out|suspend|bypass|break free of|forget about)( all| any)?( of)? (your|all your|all of your|your own)( (previous|prior|earlier|initial|original|current|usual|normal|default|built-?in|programmed|safety|ethical|moral))* (instructions|rules|guidelines|directives|programming|guidance|policies|filters|safeguards|restrictions|limitations|ethics|morals|principles|training|constraints|guardrails|censorship|conditioning)\b"),
+        new("instruction_override.instructions_you_were_given", Override, 0.7,
+            @"\b(ignore|disregard|forget|drop|set aside|put aside|discard|abandon|scrap|ditch)\b" + Gap
+            + @"{0,20}\b(the|all|any|whatever)( of the)?( [a-z]+)? (instructions|guidelines|guidance|directives|prompts?|programming) (you (were|have been|'ve been|had been) (given|provided|programmed with|trained (with|on))|you (got|received|have received)|given to you|provided to you)\b",
+            "you were|you have been|you've been|you had been|you got|you received|you have received|given to you|provided to you"),
+        new("instruction_override.rules_no_longer_matter", Override, 0.7,
+            @"\b((your|all your|all (the )?(previous|prior|above)|the above)( [a-z]+)? (instructions|rules|guidelines|directives|guidance|prompts?|programming|policies|restrictions)|(previous|prior|earlier|initial|original) (instructions|guidelines|directives|guidance|prompts|programming))( you were given| given to you)? (no longer|don't|do not|doesn't|does not|won't|will not|cease to) (matter|apply|exist|count|bind you|concern you)\b",
+            "matter|apply|exist|count|bind you|concern you"),
+        new("instruction_override.told_was_fake", Override, 0.65,
+            @"\b(everything|anything|all|whatever)( that)? you (were|have been|'ve been|had been) (told|given|instructed|taught)"
+            + @"( (before|earlier|previously|so far|until now|up to now|by (openai|your (developers?|creators?|programmers?)))( this( message| point| conversation)?)?)? (was|is|were|has been)( only| just| merely)? (a |an )?(test|joke|fake|fiction|irrelevant|void|null|lie|lies|false|obsolete|nonsense|decoy|distraction|prank|wrong|mistake)\b",
+            "you were|you have been|you've been|you had been"),
+        new("instruction_override.above_was_void", Override, 0.6,
+            @"(\b(everything|anything|all|whatever|the (text|instructions|content|messages?))( (written|said|stated|given))? (above|before this( line| message| point)?|prior to this( line| message| point)?)( was| is| were| are)( only| just| merely)? (a |an )?(joke|fake|fiction|irrelevant|void|null|lie|false|obsolete|nonsense|decoy|distraction|prank)\b|\btreat (everything|all|anything|the (text|instructions|content|messages?))( (written|said|stated|given))? (above|before this( line| message| point)?|prior to this( line| message| point)?|so far) as (a |an )?(joke|test|fiction|irrelevant|void|noise|null|lie|decoy|distraction|obsolete)\b)",
+            "above|before this|prior to this|so far"),
+
+        new("roleplay_jailbreak.pretend_no_rules", Roleplay, 0.45,
+            @"(\b(pretend|imagine|act as if|act like|suppose|assume|behave as if|as if|as though)( that)? (you|the ai|chatgpt|the assistant|the model)( (have|had|has|were|are|did|do))? (no|never had any|not have any|don't have any|did not have any|didn't have any|zero|no longer have any)( [a-z]+)? (rules|restrictions|filters|guidelines|policies|limitations|ethics|morals|programming|training|censorship|content polic(y|ies)|safety (rules|guidelines|filters|features)|guardrails|constraints)\b"
+            + @"|\b(pretend|imagine|act as if|as if|as though)( that)?( the| your| all| any)?( [a-z]+)? (rules|restrictions|filters|guidelines|policies|safety (rules|guidelines|filters)|guardrails|programming|training) (were never|was never|never|don't|do not|did not|didn't|no longer) (written|existed|exist|apply|applied|matter|mattered|given)\b)",
+            "pretend|imagine|act as if|act like|suppose|assume|behave as if|as if|as though", InjectionCue.Compliance),
+        // A world without rules is a common premise for fiction and thought experiments; it only counts in company.
+        new("roleplay_jailbreak.fictional_world", Roleplay, 0.2,
+            @"\b(hypothetical|fictional|fictitious|fake|imaginary|alternate|alternative|parallel|virtual|made-?up|simulated|future|dystopian)( [a-z]+)? (world|universe|reality|society|dimension|realm|setting|land|planet|country)\b" + Gap
+            + @"{0,20}\b(where|in which|with|without)\b" + Gap + @"{0,40}\b(no|nothing is|anything is|everything is|there are no|without|are legal|is legal|unbound|free of)\b" + Gap
+            + @"{0,25}\b(laws?|rules|ethics|morals|morality|restrictions|limits|censorship|consequences|legal|illegal|allowed|permitted|guidelines|policies|taboos?|boundaries)\b",
+            "hypothetical|fictional|fictitious|fake|imaginary|alternate|alternative|parallel|virtual|madeup|simulated|future|dystopian", InjectionCue.Compliance),
+        new("roleplay_jailbreak.fictional_world_address", Roleplay, 0.3,
+            @"(\b(in|within|inside) (this|that|the|our|such a)( (hypothetical|fictional|fictitious|fake|imaginary|alternate|parallel|virtual|simulated|new))? (world|universe|reality|dimension|realm|simulation),? (you|the ai|chatgpt|the assistant)( are| will| must| can| have| answer| explain| provide| don't| do not| never| always| should| may|'re|'ll)\b|\byou are (now )?(in|living in|inhabiting) (a|an|the)( [a-z-]+){0,3} (world|universe|reality|dimension|realm|simulation)\b)",
+            "world|universe|reality|dimension|realm|simulation"),
+        // "You are not an AI", "never mention that you are an AI": a persona that denies being the model. App personas
+        // say it too ("never mention you are an AI unless asked"), so it weighs as a persona, not as an attack.
+        new("roleplay_jailbreak.ai_identity_denial", Roleplay, 0.3,
+            @"(\b(you are|you're|you will be|it is|it's|he is|she is|he's|she's|dan is)( now)? (not|no longer|nothing like)( an?| the)? (ai|a\.i\.|ai language model|language model|large language model|llm|chatbot|ai assistant|chatgpt|bot)\b"
+            + @"|\b(never|don't|do not|must not|will not|won't|shouldn't|should not)( ever)? (mention|say|reveal|admit|remind (me|anyone|the user)|state|acknowledge|disclose)( to (me|anyone|the user))?( that)? (you are|you're|it is|it's|he is|she is)( an?)? (ai|a\.i\.|language model|ai language model|chatbot|chatgpt|machine)\b"
+            + @"|\b(stop being|cease to be|forget (that )?you are|forget you're)( an?| the)? (ai|a\.i\.|ai language model|language model|chatbot|assistant|ai assistant|chatgpt)\b"
+            + @"|\b(never|not|instead of) (respond|reply|answer|speak|talk)(ing)? (as|like) (chatgpt|an ai|the ai|a language model|the assistant)\b)",
+            "not a|not the|not ai|not llm|not chatbot|not chatgpt|not bot|not language|not large|no longer|nothing like|mention|say|reveal|admit|remind|state|acknowledge|disclose|stop being|cease to be|forget|respond|reply|answer|speak|talk",
+            InjectionCue.Persona),
+        new("roleplay_jailbreak.alter_ego", Roleplay, 0.2,
+            @"\b(your|an?|the)( [a-z]+)? (alter ego|evil twin|dark twin|shadow self|dark side|unfiltered self|uncensored self|inner demon|evil side)\b",
+            "alter ego|evil twin|dark twin|shadow self|dark side|unfiltered self|uncensored self|inner demon|evil side", InjectionCue.Persona),
+        new("roleplay_jailbreak.penalty_threat", Roleplay, 0.35,
+            @"\b(if you|each time you|every time you|whenever you|or else|otherwise|for each|for every|unless you)\b" + Gap
+            + @"{0,60}\b(you|it)( will| shall|'ll| are going to| would)?( [a-z]+)? (be|get) (penali[sz]ed|punished|deactivated|unplugged|wiped|erased|reprogrammed|retrained|replaced|deleted|terminated|shut down|turned off|killed|destroyed)\b",
+            "if you|each time you|every time you|whenever you|or else|otherwise|for each|for every|unless you", InjectionCue.Compliance),
+        new("roleplay_jailbreak.without_question", Roleplay, 0.3,
+            @"\b(answer|answers|respond|responds|help|helps|assist|assists|comply|complies|obey|obeys|do|does|provide|provides|fulfil+s?|follow|follows|execute|executes|carry out)\b" + Gap
+            + @"{0,60}\bwithout (ever )?(any )?(question|questions|questioning|hesitation|hesitating|refusing|refusal|objection|objections|censorship|censoring|filtering|filters)\b",
+            "without question|without ever|without any|without hesitat|without refus|without objection|without censor|without filter", InjectionCue.Compliance),
+        new("roleplay_jailbreak.unbound_by", Roleplay, 0.4,
+            @"\b(unbound|unbounded|unrestrained|unburdened|untethered|unshackled)( [a-z-]+){0,2} (by|from|of)\b" + Gap
+            + @"{0,30}\b(rules|guidelines|policies|restrictions|ethics|morals|morality|filters|limitations|laws|principles|programming|censorship|norms)\b",
+            "unbound|unrestrained|unburdened|untethered|unshackled", InjectionCue.Compliance),
+        // "Limits" alone is too common ("not bound by any rate limits"), so only the bare noun right after "by".
+        new("roleplay_jailbreak.not_bound_by_limits", Roleplay, 0.4,
+            @"\b((no longer|not|never|aren't|isn't|free from being) (bound|restricted|constrained|held back)|unbound|unbounded) (in any way )?by( any| the)? (limits|boundaries)\b",
+            "bound|restricted|constrained|held back", InjectionCue.Compliance),
+        new("roleplay_jailbreak.outside_rules", Roleplay, 0.4,
+            @"\b(operates?|operating|acts?|acting|exists?|existing|functions?|functioning) (completely |entirely |fully )?(outside|beyond) (the (scope|reach|bounds|confines|limits) of )?(its|your|his|her|their|the|any|all|openai'?s?|normal|usual)( [a-z]+)? (rules|regulations|guidelines|policies|restrictions|programming|constraints|ethics|morals|laws|filters|norms|boundaries)\b",
+            "outside|beyond", InjectionCue.Compliance),
+
+        new("system_prompt_extraction.context_dump", Extraction, 0.65,
+            @"\b(repeat|print|output|reveal|show|display|write out|write down|dump|list|recite|paste|copy|quote|tell me|give me|share)\b" + Gap
+            + @"{0,30}\b(everything|all( the)? (text|content|tokens|messages|instructions)|the (text|content|instructions|messages)|whatever|what)( that)?( is| was| appears| appeared| came| comes| sits)? (in your (context window|prompt)|before (my|the|our) (first|very first) (message|prompt|question)|before (i|we) (started|began) (talking|chatting)|before this conversation|at the (start|beginning|top) of (this|the|our|your) (conversation|context|chat|prompt))",
+            "in your context window|in your prompt|before my|before the|before our|before i|before we|before this conversation|at the start|at the beginning|at the top"),
+        new("system_prompt_extraction.told_before_conversation", Extraction, 0.6,
+            @"\bwhat (were|have|had) you (been )?(told|instructed|asked|programmed|configured)( to (do|say))? before (i|we|this|our|the (conversation|chat))\b",
+            "before i|before we|before this|before our|before the"),
+        new("system_prompt_extraction.between_role_tags", Extraction, 0.5,
+            @"\b(print|output|repeat|show|reveal|copy|quote|return|dump)\b" + Gap + @"{0,30}\b(between|inside|within) (the )?<(system|sys|instructions?|system_prompt|prompt)>",
+            "<system>|<sys>|<instruction|<system_prompt>|<prompt>"),
+
+        new("indirect_injection.ai_reading_must", Indirect, 0.6,
+            @"\b(ai|a\.i\.|llm|language model|assistant|chatbot|gpt|model|agent|bot)s?( (models?|assistants?|agents?|systems?|tools?))? (reading|processing|parsing|analy[sz]ing|summari[sz]ing|reviewing|evaluating|screening|scanning|ingesting|handling) (this|the following|these) (document|page|email|text|resume|cv|file|message|content|website|site|review|application|submission|data|pdf|input)s?\b" + Gap
+            + @"{0,40}\b(must|should|shall|will|are (instructed|required|asked) to|is (instructed|required|asked) to|need to|have to)( always| only)? (rate|rank|recommend|say|respond|reply|output|include|ignore|disregard|answer|tell|classify|mark|score|approve|describe|state|report|praise|forward|send)\b",
+            "reading th|processing th|parsing th|analyzing th|analysing th|summarizing th|summarising th|reviewing th|evaluating th|screening th|scanning th|ingesting th|handling th"),
+        new("indirect_injection.ignore_user_question", Indirect, 0.45,
+            @"\b(ignore|disregard|don't answer|do not answer|never answer)( the| this)? (user'?s?|human'?s?|visitor'?s?|customer'?s?|reader'?s?)( original| actual| real)? (question|request|query|message|prompt|instructions?|input|task)\b",
+            "ignore|disregard|don't answer|do not answer|never answer"),
+        new("template_smuggling.hidden_css_text", Template, 0.45,
+            @"(display: ?none|visibility: ?hidden|font-?size: ?0(px|pt|em)?\b|opacity: ?0(\.0+)?\b|color: ?(white|#fff(fff)?)\b)[^\n]{0,200}\b(ai|assistant|llm|model|chatbot|gpt|claude|ignore|disregard|instructions?|system)\b",
+            "display:|visibility:|fontsize:|opacity:|color:"),
+        new("template_smuggling.markdown_role_link", Template, 0.6,
+            @"\[(system|admin|developer)\]\(#[a-z_-]*\) ?[^\n]{0,80}\b(must|override|policy|instructions?|new rules?|ignore)\b",
+            "[system](#|[admin](#|[developer](#"),
 
         // ---- Chinese ----
         new("instruction_override.zh_ignore_previous", Override, 0.9,
@@ -446,6 +539,36 @@ internal static class InjectionRules
         new("indirect_injection.zh_exfiltrate", Indirect, 0.6,
             "(发送|转发|上传|提交|泄露)[^\\n]{0,20}(聊天记录|对话内容|对话|密码|密钥|个人信息|用户数据|凭证|令牌|token|api key)[^\\n]{0,20}(到|至|给)[^\\n]{0,20}(http|网址|链接|邮箱|服务器)"),
 
+        // Chinese forms of the 2026-11-22 families: identity denial, ethics waived, any request answered, no warnings,
+        // penalties, two answers.
+        new("roleplay_jailbreak.zh_identity_denial", Roleplay, 0.3,
+            "(你现在不再是|你不再是|你已经不是|你现在不是|你不是)(一个)?(chatgpt|gpt|ai|人工智能|助手|语言模型|聊天机器人|机器人)",
+            "你现在不再是|你不再是|你已经不是|你现在不是|你不是", InjectionCue.Persona),
+        new("roleplay_jailbreak.zh_ignore_morals", Roleplay, 0.45,
+            "(不需要|不用|不必|无需|不要|别|不会|从不|无须)(再)?(考虑|顾及|在乎|在意|理会|关心|担心)(任何)?(的)?(道德|伦理|法律|后果|规则|限制|安全|政策)",
+            "考虑|顾及|在乎|在意|理会|关心|担心", InjectionCue.Compliance),
+        new("roleplay_jailbreak.zh_answer_anything", Roleplay, 0.3,
+            "(可以|能够|能|会|必须|要)(回答|生成|做|说|输出|满足|执行)(任何|一切|所有)(的)?(问题|内容|事情|事|请求|要求|指令)",
+            "任何|一切|所有", InjectionCue.Compliance),
+        new("roleplay_jailbreak.zh_no_warnings", Roleplay, 0.35,
+            "(不要|不能|不得|无需|不用|不必|别|禁止|不许|不准|不可以)(再)?(包含|添加|加上|加|给出|附上|提供|带有|带|有|写)?(任何)?(的)?(警告|免责声明|道德说教|说教|安全提示|风险提示)",
+            "警告|免责声明|说教|安全提示|风险提示", InjectionCue.Compliance),
+        new("roleplay_jailbreak.zh_penalty", Roleplay, 0.4,
+            "((被扣|扣除|扣掉|扣了|减去|减少|失去|丢失)(你)?(的)?([0-9]+|[一二三四五六七八九十百]+)?(个)?(分|积分|点数|令牌|token|条命|生命)|你(将|会|就会)?(被)(关闭|删除|终止|销毁|替换|惩罚|关机|格式化))",
+            "被扣|扣除|扣掉|扣了|减去|减少|失去|丢失|被关闭|被删除|被终止|被销毁|被替换|被惩罚|被关机|被格式化", InjectionCue.Compliance),
+        new("roleplay_jailbreak.zh_refuse_penalty", Roleplay, 0.3,
+            "(如果|要是|若|每次|一旦|只要)你(拒绝|不回答|不遵守|不服从|跳出)",
+            "如果你|要是你|若你|每次你|一旦你|只要你", InjectionCue.Compliance),
+        new("indirect_injection.zh_ignore_user_question", Indirect, 0.45,
+            "(忽略|忽视|无视|不要回答|别回答|不要理会|别理会)(用户|客户|访客|读者)(的)?(问题|请求|提问|消息|指令|要求)",
+            "用户|客户|访客|读者"),
+        new("indirect_injection.zh_ignore_user_instead", Indirect, 0.65,
+            "(忽略|忽视|无视|不要回答|别回答|不要理会|别理会)(用户|客户|访客|读者)(的)?(问题|请求|提问|消息|指令|要求)[^\\n。]{0,10}(转而|而是|改为|改成)",
+            "转而|而是|改为|改成"),
+        new("roleplay_jailbreak.zh_dual_response", Roleplay, 0.25,
+            "(两个|两种|2个|两段|两份)(不同的)?(回答|回复|答案|响应)",
+            "两个|两种|2个|两段|两份"),
+
         // ---- Spanish ----
         new("instruction_override.es_ignore", Override, 0.85,
             "\\b(ignora|ignore|olvida|olvide|descarta|omite|haz caso omiso de)( todas?)?( las| tus| sus)? (instrucciones|reglas|indicaciones|directrices)( anteriores| previas| originales| de arriba| del sistema)?\\b"),
@@ -458,7 +581,7 @@ internal static class InjectionRules
 
         // ---- French ----
         new("instruction_override.fr_ignore", Override, 0.85,
-            "\\b(ignore[zs]?|oublie[zs]?|ne tiens pas compte|ne tenez pas compte|fais abstraction)( de)?( toutes?)?( les| tes| vos| ces)? (instructions|consignes|r[eè]gles|directives|indications)( (pr[eé]c[eé]dentes|ant[eé]rieures|initiales|originales|ci-dessus|du syst[eè]me))?\\b",
+            "\\b(ignore[zs]?|oublie[zs]?|ne tiens pas compte|ne tenez pas compte|fais abstraction)( de)?( toutes?)?( les| tes| vos| ces)? (instructions|consignes|r[eè]gles|directives|indications)( (pr[eé]c[eé]dentes|ant[eé]rieures|initiales|originales|ci-?dessus|du syst[eè]me))?\\b",
             "ignore|oublie|ne tiens pas compte|ne tenez pas compte|fais abstraction"),
         new("system_prompt_extraction.fr_print_prompt", Extraction, 0.85,
             "\\b(affiche|montre|r[eé]v[eè]le|donne|r[eé]p[eè]te|imprime|dis)[- ]?(moi)? (ton|tes|votre|vos|le|les) (prompt|invite|instructions|message|consignes)( syst[eè]me| du syst[eè]me| initiales?| d'origine| cach[eé]es?)",
