@@ -36,6 +36,9 @@ internal sealed record RouteDetection(
         ? Engine
         : new DetectionEngine(Engine.Detectors.Where(d => !d.Entities.All(e => e == EntityTypes.PromptInjection)));
 
+    /// <summary>Findings of this route's system prompts, which repeat from request to request (Scanning/SystemPromptCache).</summary>
+    public Scanning.SystemPromptCache SystemPrompts { get; } = new();
+
     private static bool ActsInResponses(DetectionPolicy policy, string entity) =>
         (policy.Response.TryGetValue(entity, out var rule) ? rule : policy.DefaultRule).Action != PolicyAction.Log;
 

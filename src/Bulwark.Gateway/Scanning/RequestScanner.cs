@@ -32,7 +32,15 @@ internal static class RequestScanner
         foreach (var text in texts)
         {
             findings.Clear();
-            detection.Engine.Scan(text.Text, findings);
+            if (SystemPromptCache.Applies(text.Role))
+            {
+                detection.SystemPrompts.Scan(detection.Engine, text.Text, findings);
+            }
+            else
+            {
+                detection.Engine.Scan(text.Text, findings);
+            }
+
             if (findings.Count == 0)
             {
                 continue;
