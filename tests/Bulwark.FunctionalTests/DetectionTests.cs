@@ -207,6 +207,33 @@ public sealed class DetectionTests
         text.ToString().ShouldNotContain("Xq7RtY2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
         text.ToString().ShouldStartWith("The key is <");
         text.ToString().ShouldEndWith("> and done.");
+        (await fixture.Logs.WaitForAsync(l => l.Contains("[10]", StringComparison.Ordinal))).ShouldBeTrue();
+        fixture.Logs.All.ShouldContain("decision=redacted");
+    }
+
+    [Fact]
+    public async Task PersonalDataInAStreamedAnswer_OnlyLoggedByDefault_LeavesTheDecisionAllowed()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, string.Empty));
+        fixture.Upstream.Script = (_, _) => new ScriptedResponse
+        {
+            StreamDeltas = ["Write to ", "support@example.com", " and they will answer."],
+        };
+
+        var text = new StringBuilder();
+        await foreach (var update in KeyInjectionTests.ChatClientFor(fixture).CompleteChatStreamingAsync([new UserChatMessage("who do I write to")]))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+        }
+
+        text.ToString().ShouldBe("Write to support@example.com and they will answer."); // counted, not changed
+        (await fixture.Logs.WaitForAsync(l => l.Contains("[10]", StringComparison.Ordinal))).ShouldBeTrue();
+        var line = fixture.Logs.Lines.Single(l => l.Contains("[10]", StringComparison.Ordinal));
+        line.ShouldContain("decision=allowed");
+        line.ShouldContain("EMAIL_ADDRESS:1");
     }
 
     [Fact]

@@ -136,6 +136,9 @@ public sealed class StreamingRedactor
     /// <summary>Characters received but not yet released.</summary>
     public int PendingLength => _length - _context;
 
+    /// <summary>How many findings have been replaced in released text so far (findings only logged are not counted).</summary>
+    public int Redactions { get; private set; }
+
     /// <summary>Findings that counted so far, per entity type (for logs and audit).</summary>
     public IReadOnlyList<EntityCount> Counts => _counts;
 
@@ -228,6 +231,7 @@ public sealed class StreamingRedactor
         Count(cut);
         _output.Clear();
         _redactor.Redact(text[_context..cut], _context, redactions, apply, _map, _output);
+        Redactions += apply;
 
         // Keep the last Context released characters (raw) in front of the pending text for the next scan.
         int keepFrom = Math.Max(0, cut - _options.Context);

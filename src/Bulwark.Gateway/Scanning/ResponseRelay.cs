@@ -91,10 +91,6 @@ internal static class ResponseRelay
             if (changed)
             {
                 body = JsonSerializer.SerializeToUtf8Bytes(root, JsonRewriter.Options);
-                if (feature.Decision == Decision.Allowed)
-                {
-                    feature.Decision = Decision.Redacted;
-                }
             }
         }
         else if (body.Length > 0)
@@ -107,6 +103,11 @@ internal static class ResponseRelay
             }
 
             body = Encoding.UTF8.GetBytes(processed);
+        }
+
+        if (processor.RedactedText && feature.Decision == Decision.Allowed)
+        {
+            feature.Decision = Decision.Redacted; // a response rule replaced text; findings only logged do not count
         }
 
         HttpForwarder.CopyResponseHeaders(upstream, context.Response);
@@ -164,7 +165,7 @@ internal static class ResponseRelay
                     return ForwarderError.None;
                 }
 
-                if (processor.BlockedEntities is null && feature.Decision == Decision.Allowed && feature.HasEntities)
+                if (processor.BlockedEntities is null && feature.Decision == Decision.Allowed && processor.RedactedText)
                 {
                     feature.Decision = Decision.Redacted;
                 }

@@ -37,6 +37,12 @@ internal sealed class ResponseTextProcessor
 
     public bool Restores => _map.RestorableCount > 0;
 
+    /// <summary>
+    /// Whether a response rule replaced text in the answer so far: what makes the request's decision "redacted". Findings
+    /// that are only logged, and pseudonyms restored, do not count.
+    /// </summary>
+    public bool RedactedText { get; private set; }
+
     /// <summary>The entity types whose response rule blocked, once any has.</summary>
     public List<string>? BlockedEntities { get; private set; }
 
@@ -60,6 +66,7 @@ internal sealed class ResponseTextProcessor
                 if (verdict.Kind == VerdictKind.Redact)
                 {
                     text = _detection.Redactor.Redact(text, verdict.Redactions, _map);
+                    RedactedText = true;
                 }
             }
         }
@@ -159,6 +166,11 @@ internal sealed class ResponseTextProcessor
         private string? Check(StreamingRedactionResult result)
         {
             CountNew();
+            if (_redactor!.Redactions > 0)
+            {
+                _owner.RedactedText = true;
+            }
+
             if (result.IsBlocked)
             {
                 _owner.Block(result.BlockedEntities);
