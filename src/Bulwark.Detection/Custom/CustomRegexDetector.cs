@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Bulwark.Detection.Engine;
 
 namespace Bulwark.Detection.Custom;
 
@@ -12,10 +11,7 @@ namespace Bulwark.Detection.Custom;
 public sealed class CustomRegexDetector : IDetector
 {
     private readonly Regex _regex;
-    private readonly string[] _context;
-    private readonly int _window;
-    private readonly double _score;
-    private readonly string _entity;
+    private readonly CustomEntity _entity;
 
     /// <summary>Creates a detector for <paramref name="entity"/> from <paramref name="pattern"/>.</summary>
     /// <param name="entity">Entity name reported in findings (for example <c>EMPLOYEE_ID</c>).</param>
@@ -26,14 +22,8 @@ public sealed class CustomRegexDetector : IDetector
     /// <param name="ignoreCase">Match the pattern case-insensitively.</param>
     public CustomRegexDetector(string entity, string pattern, IEnumerable<string>? contextWords = null, int contextWindow = 40, double score = 0.8, bool ignoreCase = false)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(entity);
+        _entity = new CustomEntity(entity, contextWords, contextWindow, score);
         ArgumentException.ThrowIfNullOrEmpty(pattern);
-        ArgumentOutOfRangeException.ThrowIfNegative(contextWindow);
-        if (score is < 0 or > 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(score), score, "The score of a custom entity must be between 0 and 1.");
-        }
-
         var options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
         try
         {
@@ -44,19 +34,13 @@ public sealed class CustomRegexDetector : IDetector
             throw new ArgumentException($"The pattern of custom entity '{entity}' uses a construct linear-time matching cannot run (backreferences, lookarounds, atomic groups); rewrite it without them. {e.Message}", nameof(pattern), e);
         }
 
-        _entity = entity;
-        _context = [.. (contextWords ?? []).Where(w => !string.IsNullOrWhiteSpace(w)).Select(w => w.ToLowerInvariant())];
-        _window = contextWindow;
-        _score = score;
-        Name = "custom." + entity.ToLowerInvariant();
-        Entities = [entity];
     }
 
     /// <inheritdoc />
-    public string Name { get; }
+    public string Name => _entity.DetectorName;
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Entities { get; }
+    public IReadOnlyList<string> Entities => _entity.Entities;
 
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, List<Finding> findings)
@@ -69,13 +53,7 @@ public sealed class CustomRegexDetector : IDetector
                 continue;
             }
 
-            var end = match.Index + match.Length;
-            if (_context.Length > 0 && !TextScan.HasContext(text, match.Index, end, _window, _window, _context))
-            {
-                continue;
-            }
-
-            findings.Add(new Finding(_entity, match.Index, end, _score, Name));
+            _entity.Report(text, match.Index, match.Index + match.Length, findings);
         }
     }
 }

@@ -1,5 +1,3 @@
-using Bulwark.Detection.Engine;
-
 namespace Bulwark.Detection.Custom;
 
 /// <summary>
@@ -11,10 +9,7 @@ namespace Bulwark.Detection.Custom;
 public sealed class KeywordDictionaryDetector : IDetector
 {
     private readonly AhoCorasick _automaton;
-    private readonly string[] _context;
-    private readonly int _window;
-    private readonly double _score;
-    private readonly string _entity;
+    private readonly CustomEntity _entity;
     private readonly bool _wholeWords;
 
     /// <summary>Creates a detector for <paramref name="entity"/> over <paramref name="terms"/>.</summary>
@@ -27,29 +22,17 @@ public sealed class KeywordDictionaryDetector : IDetector
     /// <param name="score">Score of each finding, 0..1.</param>
     public KeywordDictionaryDetector(string entity, IEnumerable<string> terms, bool ignoreCase = true, bool wholeWords = true, IEnumerable<string>? contextWords = null, int contextWindow = 40, double score = 0.85)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(entity);
+        _entity = new CustomEntity(entity, contextWords, contextWindow, score);
         ArgumentNullException.ThrowIfNull(terms);
-        ArgumentOutOfRangeException.ThrowIfNegative(contextWindow);
-        if (score is < 0 or > 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(score), score, "The score of a custom entity must be between 0 and 1.");
-        }
-
         _automaton = new AhoCorasick(terms, ignoreCase);
-        _entity = entity;
         _wholeWords = wholeWords;
-        _context = [.. (contextWords ?? []).Where(w => !string.IsNullOrWhiteSpace(w)).Select(w => w.ToLowerInvariant())];
-        _window = contextWindow;
-        _score = score;
-        Name = "custom." + entity.ToLowerInvariant();
-        Entities = [entity];
     }
 
     /// <inheritdoc />
-    public string Name { get; }
+    public string Name => _entity.DetectorName;
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Entities { get; }
+    public IReadOnlyList<string> Entities => _entity.Entities;
 
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, List<Finding> findings)
@@ -82,12 +65,7 @@ public sealed class KeywordDictionaryDetector : IDetector
                     continue;
                 }
 
-                if (_context.Length > 0 && !TextScan.HasContext(text, start, i, _window, _window, _context))
-                {
-                    continue;
-                }
-
-                findings.Add(new Finding(_entity, start, i, _score, Name));
+                _entity.Report(text, start, i, findings);
             }
         }
     }
