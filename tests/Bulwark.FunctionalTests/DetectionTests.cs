@@ -50,6 +50,34 @@ public sealed class DetectionTests
     }
 
     [Fact]
+    public async Task Logprobs_OnARouteThatInspectsAnswers_AreRefused_NamingTheFix()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, string.Empty));
+        var options = new ChatCompletionOptions { IncludeLogProbabilities = true, TopLogProbabilityCount = 2 };
+
+        var error = await Should.ThrowAsync<ClientResultException>(() =>
+            KeyInjectionTests.ChatClientFor(fixture).CompleteChatAsync([new UserChatMessage("hello")], options));
+
+        error.Status.ShouldBe(400);
+        error.Message.ShouldContain("logprobs_not_inspectable");
+        error.Message.ShouldContain("scan_responses");
+        fixture.Upstream.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Logprobs_OnARouteThatDoesNotScanAnswers_AreForwarded()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  scan_responses: false
+            """));
+        var options = new ChatCompletionOptions { IncludeLogProbabilities = true };
+
+        await KeyInjectionTests.ChatClientFor(fixture).CompleteChatAsync([new UserChatMessage("hello")], options);
+
+        fixture.Upstream.Requests.ShouldHaveSingleItem().Body.ShouldContain("\"logprobs\":true");
+    }
+
+    [Fact]
     public async Task SecretInSystemPrompt_DefaultPolicy_IsBlocked()
     {
         await using var fixture = await GatewayFixture.StartAsync((up, _) => GatewayFixture.Listeners() + $"""

@@ -245,6 +245,14 @@ internal sealed class GatewayPipeline(
             feature.Stream = true;
         }
 
+        // Log probabilities repeat the answer token by token (as text and as bytes), beside the text the response rules
+        // redact: a route that redacts or blocks answers cannot let them through.
+        if (route.Detection is { ScanResponses: true, HasResponseRules: true } && AsksForLogprobs(root) is { } logprobs)
+        {
+            return Refusal.BadRequest("logprobs_not_inspectable",
+                $"This route inspects answers, and log probabilities would repeat the answer's text uninspected: remove '{logprobs}', or set detection.scan_responses: false on route '{route.Name}'", logprobs);
+        }
+
         // 4. Inspect: the operator's patterns, the route's and then the consumer's own (which only add rules).
         var verdict = PatternRules.Evaluate(route, texts);
         if (!verdict.Blocked && consumer is not null)
@@ -296,6 +304,34 @@ internal sealed class GatewayPipeline(
             {
                 rewritten = JsonRewriter.Rewrite(body.Memory, replacements);
                 feature.Decision = Decision.Redacted;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The request field that asks for log probabilities, or null: chat and legacy completions, the Responses API.</summary>
+    private static string? AsksForLogprobs(JsonElement root)
+    {
+        if (root.TryGetProperty("logprobs", out var logprobs)
+            && (logprobs.ValueKind == JsonValueKind.True || (logprobs.ValueKind == JsonValueKind.Number && logprobs.TryGetDouble(out var n) && n > 0)))
+        {
+            return "logprobs";
+        }
+
+        if (root.TryGetProperty("top_logprobs", out var top) && top.ValueKind == JsonValueKind.Number && top.TryGetDouble(out var k) && k > 0)
+        {
+            return "top_logprobs";
+        }
+
+        if (root.TryGetProperty("include", out var include) && include.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in include.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.String && item.ValueEquals("message.output_text.logprobs"))
+                {
+                    return "include";
+                }
             }
         }
 
