@@ -65,6 +65,21 @@ public sealed class DetectionTests
     }
 
     [Fact]
+    public async Task AudioAnswers_OnARouteThatInspectsAnswers_AreRefused()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, string.Empty));
+        using var client = new HttpClient { BaseAddress = fixture.ProxyAddress };
+
+        using var response = await client.PostAsync("/openai/v1/chat/completions", new StringContent(
+            """{"model":"gpt-4o-audio-preview","modalities":["text","audio"],"audio":{"voice":"alloy","format":"wav"},"messages":[{"role":"user","content":"hi"}]}""",
+            Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("audio_not_inspectable");
+        fixture.Upstream.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Logprobs_OnARouteThatDoesNotScanAnswers_AreForwarded()
     {
         await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """

@@ -253,6 +253,13 @@ internal sealed class GatewayPipeline(
                 $"This route inspects answers, and log probabilities would repeat the answer's text uninspected: remove '{logprobs}', or set detection.scan_responses: false on route '{route.Name}'", logprobs);
         }
 
+        // Spoken answers likewise: the audio says what the redacted transcript hides.
+        if (route.Detection is { ScanResponses: true, HasResponseRules: true } && AsksForAudio(root))
+        {
+            return Refusal.BadRequest("audio_not_inspectable",
+                $"This route inspects answers, and an audio answer cannot be inspected: ask for text only, or set detection.scan_responses: false on route '{route.Name}'", "modalities");
+        }
+
         // 4. Inspect: the operator's patterns, the route's and then the consumer's own (which only add rules).
         var verdict = PatternRules.Evaluate(route, texts);
         if (!verdict.Blocked && consumer is not null)
@@ -336,6 +343,28 @@ internal sealed class GatewayPipeline(
         }
 
         return null;
+    }
+
+    /// <summary>Whether the request asks for a spoken answer (chat completions' <c>modalities</c> with audio, or an <c>audio</c> output block).</summary>
+    private static bool AsksForAudio(JsonElement root)
+    {
+        if (root.TryGetProperty("audio", out var audio) && audio.ValueKind == JsonValueKind.Object)
+        {
+            return true;
+        }
+
+        if (root.TryGetProperty("modalities", out var modalities) && modalities.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in modalities.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.String && item.ValueEquals("audio"))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private async Task ForwardAsync(HttpContext context, RouteMatch match, ReadOnlyMemory<byte>? body, GatewayRequestFeature feature, Task<GuardOutcome>? pendingGuard)
