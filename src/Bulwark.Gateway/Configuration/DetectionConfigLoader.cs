@@ -26,6 +26,9 @@ internal sealed record RouteDetection(
     /// </summary>
     public bool HasResponseRules { get; } = HasActingResponseRule(Evaluator.Policy);
 
+    /// <summary>Whether answers on this route are inspected at all: scanning is on and some response rule acts.</summary>
+    public bool InspectsAnswers => ScanResponses && HasResponseRules;
+
     /// <summary>
     /// The engine answers are scanned with. The prompt-injection detector is left out unless a response rule for
     /// <c>PROMPT_INJECTION</c> does more than log: an instruction override is an attack on the model's input, and on

@@ -245,19 +245,22 @@ internal sealed class GatewayPipeline(
             feature.Stream = true;
         }
 
-        // Log probabilities repeat the answer token by token (as text and as bytes), beside the text the response rules
-        // redact: a route that redacts or blocks answers cannot let them through.
-        if (route.Detection is { ScanResponses: true, HasResponseRules: true } && AsksForLogprobs(root) is { } logprobs)
+        if (route.Detection is { InspectsAnswers: true })
         {
-            return Refusal.BadRequest("logprobs_not_inspectable",
-                $"This route inspects answers, and log probabilities would repeat the answer's text uninspected: remove '{logprobs}', or set detection.scan_responses: false on route '{route.Name}'", logprobs);
-        }
+            // Log probabilities repeat the answer token by token (as text and as bytes), beside the text the response
+            // rules redact: a route that redacts or blocks answers cannot let them through.
+            if (AsksForLogprobs(root) is { } logprobs)
+            {
+                return Refusal.BadRequest("logprobs_not_inspectable",
+                    $"This route inspects answers, and log probabilities would repeat the answer's text uninspected: remove '{logprobs}', or set detection.scan_responses: false on route '{route.Name}'", logprobs);
+            }
 
-        // Spoken answers likewise: the audio says what the redacted transcript hides.
-        if (route.Detection is { ScanResponses: true, HasResponseRules: true } && AsksForAudio(root))
-        {
-            return Refusal.BadRequest("audio_not_inspectable",
-                $"This route inspects answers, and an audio answer cannot be inspected: ask for text only, or set detection.scan_responses: false on route '{route.Name}'", "modalities");
+            // Spoken answers likewise: the audio says what the redacted transcript hides.
+            if (AsksForAudio(root))
+            {
+                return Refusal.BadRequest("audio_not_inspectable",
+                    $"This route inspects answers, and an audio answer cannot be inspected: ask for text only, or set detection.scan_responses: false on route '{route.Name}'", "modalities");
+            }
         }
 
         // 4. Inspect: the operator's patterns, the route's and then the consumer's own (which only add rules).

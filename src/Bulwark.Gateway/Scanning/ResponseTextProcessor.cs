@@ -30,7 +30,7 @@ internal sealed class ResponseTextProcessor
     /// <summary>Null when there is nothing to do to this request's response (no response rules, nothing to restore).</summary>
     public static ResponseTextProcessor? Create(RouteConfig route, GatewayRequestFeature feature)
     {
-        var detection = route.Detection is { ScanResponses: true, HasResponseRules: true } d ? d : null;
+        var detection = route.Detection is { InspectsAnswers: true } d ? d : null;
         var restore = feature.Pseudonyms is { RestorableCount: > 0 };
         return detection is null && !restore ? null : new ResponseTextProcessor(detection, feature.Pseudonyms ?? new PseudonymMap(), feature);
     }
