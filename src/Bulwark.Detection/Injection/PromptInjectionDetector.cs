@@ -246,9 +246,14 @@ public sealed class PromptInjectionDetector : IDetector
         bool compliance = false;
         foreach (int i in RulesByWeight)
         {
-            if (Anchors.MayMatch(i, present) && !hits[i])
+            if (Anchors.MayMatch(i, present))
             {
-                if (Rules[i].Regex.IsMatch(normalised))
+                if (hits[i])
+                {
+                    // Hit in an earlier pass: the only news is whether this text matches too, once nothing else has.
+                    matched = matched || Rules[i].Regex.IsMatch(normalised);
+                }
+                else if (Rules[i].Regex.IsMatch(normalised))
                 {
                     matched = true;
                     added = true;
@@ -262,10 +267,6 @@ public sealed class PromptInjectionDetector : IDetector
                         return added; // the score stays below the threshold whatever the remaining rules do
                     }
                 }
-            }
-            else if (hits[i] && Anchors.MayMatch(i, present))
-            {
-                matched |= Rules[i].Regex.IsMatch(normalised);
             }
 
             persona |= hits[i] && Rules[i].Cue == InjectionCue.Persona;
