@@ -1,3 +1,5 @@
+using Bulwark.Gateway.Buffers;
+
 namespace Bulwark.Gateway.Audit;
 
 /// <summary>
@@ -24,9 +26,7 @@ internal sealed class AuditJournal : IDisposable
     private readonly Queue<(string Path, long EndCount)> _closed = new();
     private FileStream? _current;
     private string? _currentPath;
-    private byte[] _pending = new byte[16 * 1024];
-    private byte[] _writing = new byte[16 * 1024];
-    private int _pendingLength;
+    private readonly SwapBuffer _pending = new(16 * 1024, Array.MaxLength);
     private long _sequence;
     private long _appended;
     private long _committed;
@@ -48,20 +48,18 @@ internal sealed class AuditJournal : IDisposable
         var line = AuditJson.ToUtf8Line(auditEvent);
         lock (_gate)
         {
-            if (_pendingLength + line.Length > _pending.Length)
+            if (!_pending.TryAppend(line))
             {
-                Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _pendingLength + line.Length));
+                throw new InvalidOperationException("The audit journal's write buffer is full (2 GB unwritten): its disk is not taking writes.");
             }
 
-            line.CopyTo(_pending.AsSpan(_pendingLength));
-            _pendingLength += line.Length;
             _appended++;
             enqueue(auditEvent);
         }
 
         // Write now unless another thread is writing; that thread takes this line on its next pass. The re-check after
         // releasing the file lock closes the gap where a line arrives just as the writer finds the buffer empty.
-        while (Volatile.Read(ref _pendingLength) > 0 && _fileGate.TryEnter())
+        while (_pending.Length > 0 && _fileGate.TryEnter())
         {
             try
             {
@@ -100,35 +98,32 @@ internal sealed class AuditJournal : IDisposable
     {
         while (true)
         {
-            int length;
+            ArraySegment<byte> lines;
             lock (_gate)
             {
-                if (_pendingLength == 0)
+                if (_pending.Length == 0)
                 {
                     return;
                 }
 
-                (_pending, _writing) = (_writing, _pending);
-                length = _pendingLength;
-                _pendingLength = 0;
+                lines = _pending.Take();
                 OpenFileIfNeeded();
             }
 
-            _current!.Write(_writing, 0, length);
+            _current!.Write(lines);
         }
     }
 
     /// <summary>Writes pending lines while holding both locks (rotation and shutdown: nothing may slip between files).</summary>
     private void WritePendingLocked()
     {
-        if (_pendingLength == 0)
+        if (_pending.Length == 0)
         {
             return;
         }
 
         OpenFileIfNeeded();
-        _current!.Write(_pending, 0, _pendingLength);
-        _pendingLength = 0;
+        _current!.Write(_pending.Take());
     }
 
     private void OpenFileIfNeeded()

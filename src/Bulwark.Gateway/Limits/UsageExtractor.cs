@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Text.Json;
+using Bulwark.Gateway.Buffers;
 using Bulwark.Gateway.Forwarding;
 
 namespace Bulwark.Gateway.Limits;
@@ -154,46 +154,4 @@ internal sealed class UsageExtractor : IResponseBodyObserver
         usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) && n >= 0 ? n : null;
 
     private static long? Max(long? current, long? next) => next is null ? current : current is null ? next : Math.Max(current.Value, next.Value);
-}
-
-/// <summary>A growable byte buffer rented from the shared pool: nothing is allocated per request once the pool is warm.</summary>
-internal sealed class PooledBuffer
-{
-    private byte[] _array = [];
-
-    public int WrittenCount { get; private set; }
-
-    public ReadOnlySpan<byte> WrittenSpan => _array.AsSpan(0, WrittenCount);
-
-    public void Write(ReadOnlySpan<byte> data)
-    {
-        if (WrittenCount + data.Length > _array.Length)
-        {
-            var grown = ArrayPool<byte>.Shared.Rent(Math.Max(4096, Math.Max(_array.Length * 2, WrittenCount + data.Length)));
-            WrittenSpan.CopyTo(grown);
-            Return();
-            _array = grown;
-        }
-
-        data.CopyTo(_array.AsSpan(WrittenCount));
-        WrittenCount += data.Length;
-    }
-
-    public void Clear() => WrittenCount = 0;
-
-    /// <summary>Empties the buffer and gives its array back to the pool.</summary>
-    public void Release()
-    {
-        WrittenCount = 0;
-        Return();
-        _array = [];
-    }
-
-    private void Return()
-    {
-        if (_array.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_array);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Bulwark.Gateway.Buffers;
 using Microsoft.Extensions.Logging;
 
 namespace Bulwark.Gateway.Logging;
@@ -27,11 +28,9 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
 
     private readonly Stream _output;
     private readonly Lock _gate = new();
+    private readonly SwapBuffer _batch = new(InitialBatchBytes, MaxBatchBytes);
     private readonly ManualResetEventSlim _stopping = new();
     private readonly Thread _writer;
-    private byte[] _batch = new byte[InitialBatchBytes];
-    private byte[] _spare = new byte[InitialBatchBytes];
-    private int _used;
     private long _dropped;
     private int _disposed;
 
@@ -48,21 +47,10 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
     {
         lock (_gate)
         {
-            if (_used + line.Length > _batch.Length)
+            if (!_batch.TryAppend(line))
             {
-                if (_used + line.Length > MaxBatchBytes)
-                {
-                    _dropped++;
-                    return;
-                }
-
-                var grown = new byte[Math.Min(MaxBatchBytes, Math.Max(_batch.Length * 2, _used + line.Length))];
-                _batch.AsSpan(0, _used).CopyTo(grown);
-                _batch = grown;
+                _dropped++;
             }
-
-            line.CopyTo(_batch.AsSpan(_used));
-            _used += line.Length;
         }
     }
 
@@ -79,31 +67,26 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
         }
     }
 
-    /// <summary>Swaps the batch for the spare buffer under the lock, then writes it outside the lock.</summary>
+    /// <summary>Takes the batch under the lock, then writes it outside the lock.</summary>
     private void WritePending()
     {
-        byte[] full;
-        int length;
+        ArraySegment<byte> full;
         long dropped;
         lock (_gate)
         {
-            if (_used == 0 && _dropped == 0)
+            if (_batch.Length == 0 && _dropped == 0)
             {
                 return;
             }
 
-            full = _batch;
-            length = _used;
+            full = _batch.Take();
             dropped = _dropped;
-            _batch = _spare.Length >= InitialBatchBytes ? _spare : new byte[InitialBatchBytes];
-            _spare = full.Length > InitialBatchBytes * 8 ? new byte[InitialBatchBytes] : full; // let a burst's big buffer go
-            _used = 0;
             _dropped = 0;
         }
 
         try
         {
-            _output.Write(full, 0, length);
+            _output.Write(full);
             if (dropped > 0)
             {
                 _output.Write(System.Text.Encoding.UTF8.GetBytes(
