@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -315,32 +316,14 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         static bool TryHex4(ReadOnlySpan<byte> text, int start, out int value)
         {
             value = 0;
-            if (start + 4 > text.Length)
+            if (start + 4 > text.Length || !Utf8Parser.TryParse(text.Slice(start, 4), out ushort unit, out var consumed, 'X') || consumed != 4)
             {
                 return false;
             }
 
-            for (var k = start; k < start + 4; k++)
-            {
-                var digit = HexDigit(text[k]);
-                if (digit < 0)
-                {
-                    return false;
-                }
-
-                value = (value << 4) | digit;
-            }
-
+            value = unit;
             return true;
         }
-
-        static int HexDigit(byte c) => c switch
-        {
-            >= (byte)'0' and <= (byte)'9' => c - '0',
-            >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
-            >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
-            _ => -1,
-        };
     }
 
     /// <summary>The document path: any event the fast path does not take, processed as a JSON document or as text.</summary>
