@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 
 namespace Bulwark.Gateway.Audit;
@@ -61,18 +60,17 @@ internal sealed class AuditSpool(string directory)
 
     public void Append(IReadOnlyList<AuditEvent> events)
     {
-        var text = new StringBuilder();
+        var lines = new ArrayBufferWriter<byte>(events.Count * 512);
         foreach (var e in events)
         {
-            text.Append(AuditJson.ToLine(e)).Append('\n');
+            lines.Write(AuditJson.ToUtf8Line(e)); // the journal's line, byte for byte
         }
 
-        var bytes = Encoding.UTF8.GetBytes(text.ToString());
         lock (_gate)
         {
             Directory.CreateDirectory(directory);
             using var stream = new FileStream(FilePath, FileMode.Append, FileAccess.Write, FileShare.Read);
-            stream.Write(bytes);
+            stream.Write(lines.WrittenSpan);
             stream.Flush(flushToDisk: true);
         }
     }
