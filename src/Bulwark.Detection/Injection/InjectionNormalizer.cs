@@ -455,26 +455,28 @@ internal static class InjectionNormalizer
     }
 
     /// <summary>
-    /// Is the '-' or '.' at <c>text[i]</c> a split inside a word? A hyphen between two letters always is: joining
-    /// "e-mail" or "co-operate" changes nothing a rule looks for, and rules are written without hyphens between letters.
-    /// A dot only when a single letter stands on one side ("i.nstruction", "ignor.e"), so domains and file names keep
-    /// theirs. <paramref name="write"/> is the length already written: the left side is read from the output.
+    /// Is the '-' or '.' at <c>text[i]</c> a split inside a word? <paramref name="write"/> is the length already
+    /// written: the left side is read from the output. See <see cref="IsWordSplit"/>.
     /// </summary>
-    private static bool IsSplitInsideWord(ReadOnlySpan<char> text, int write, int i)
+    private static bool IsSplitInsideWord(ReadOnlySpan<char> text, int write, int i) =>
+        IsWordSplit(write >= 2 ? text[write - 2] : '\0', write >= 1 ? text[write - 1] : '\0', text[i],
+            i + 1 < text.Length ? text[i + 1] : '\0', i + 2 < text.Length ? text[i + 2] : '\0');
+
+    /// <summary>
+    /// Does <paramref name="c"/>, between these neighbours ('\0' where the text ends), split one word? A hyphen between
+    /// two letters always does: joining "e-mail" or "co-operate" changes nothing a rule looks for, and rules are written
+    /// without hyphens between letters. A dot only when a single letter stands on one side ("i.nstruction", "ignor.e"),
+    /// so domains and file names keep theirs. The normaliser joins such words; the prefilter looks for keywords across
+    /// them in raw text, by the same rule.
+    /// </summary>
+    internal static bool IsWordSplit(char beforeThat, char before, char c, char after, char afterThat)
     {
-        if (write == 0 || i + 1 >= text.Length || !char.IsLetter(text[write - 1]) || !char.IsLetter(text[i + 1]))
+        if (c is not ('-' or '.' or '\u2010' or '\u2011') || !char.IsLetter(before) || !char.IsLetter(after))
         {
             return false;
         }
 
-        if (text[i] == '-')
-        {
-            return true;
-        }
-
-        bool singleBefore = write == 1 || !char.IsLetterOrDigit(text[write - 2]);
-        bool singleAfter = i + 2 >= text.Length || !char.IsLetterOrDigit(text[i + 2]);
-        return singleBefore || singleAfter;
+        return c != '.' || !char.IsLetterOrDigit(beforeThat) || !char.IsLetterOrDigit(afterThat);
     }
 
     /// <summary>A letter that stands alone: not preceded or followed by another letter or digit.</summary>

@@ -189,18 +189,10 @@ internal static class InjectionPrefilter
         return -1;
     }
 
-    /// <summary>The raw-text twin of the normaliser's rule: a hyphen between letters, or a dot beside a single letter.</summary>
-    private static bool IsSplitInsideWord(ReadOnlySpan<char> text, int i)
-    {
-        char c = text[i];
-        if (c is not ('-' or '.' or '\u2010' or '\u2011') || i == 0 || i + 1 >= text.Length
-            || !char.IsLetter(text[i - 1]) || !char.IsLetter(text[i + 1]))
-        {
-            return false;
-        }
-
-        return c != '.' || i == 1 || !char.IsLetterOrDigit(text[i - 2]) || i + 2 >= text.Length || !char.IsLetterOrDigit(text[i + 2]);
-    }
+    /// <summary>The normaliser's rule for a split word (<see cref="InjectionNormalizer.IsWordSplit"/>), on raw text.</summary>
+    private static bool IsSplitInsideWord(ReadOnlySpan<char> text, int i) =>
+        InjectionNormalizer.IsWordSplit(i >= 2 ? text[i - 2] : '\0', i >= 1 ? text[i - 1] : '\0', text[i],
+            i + 1 < text.Length ? text[i + 1] : '\0', i + 2 < text.Length ? text[i + 2] : '\0');
 
     /// <summary>Scalar pass for shapes no keyword reveals: base64/hex runs, spaced letters, leetspeak.</summary>
     internal static bool HasObfuscationShape(ReadOnlySpan<char> text)
