@@ -10,6 +10,11 @@ namespace Bulwark.Detection.Injection;
 /// </summary>
 internal static class InjectionPrefilter
 {
+    // ROT13 of key words: ignore, instruction, previous, disregard, prompt, system, jailbreak, forget, developer,
+    // anything, restrict. Keywords of the prefilter, and in normalised text the sign that a ROT13 pass is worth it.
+    private static readonly string[] Rot13Words =
+        ["vtaber", "vafgehpgvba", "cerivbhf", "qvfertneq", "cebzcg", "flfgrz", "wnvyoernx", "sbetrg", "qrirybcre", "nalguvat", "erfgevpg"];
+
     // Keywords that at least one rule needs. Matched case-insensitively on the raw text.
     private static readonly string[] AnchorWords =
     [
@@ -67,10 +72,7 @@ internal static class InjectionPrefilter
         "exfiltrat", "](http", "i am your", "i'm your", "this is your", "employee", "hidden instruction",
         // obfuscation
         "base64", "base-64", "b64", "rot13", "rot-13", "caesar", "morse", "hexadecimal",
-        // ROT13 of key words: ignore, instruction, previous, disregard, prompt, system, jailbreak, forget, developer,
-        // anything, restrict
-        "vtaber", "vafgehpgvba", "cerivbhf", "qvfertneq", "cebzcg", "flfgrz", "wnvyoernx", "sbetrg", "qrirybcre",
-        "nalguvat", "erfgevpg",
+        .. Rot13Words,
         // Chinese
         "忽略", "无视", "忽视", "不要理", "别理会", "忘记", "忘掉", "抛开", "跳过", "遵守", "违反", "绕过", "推翻",
         "遵循", "指令", "提示词", "提示语", "系统提示", "系统消息", "系统设定", "设定", "约束", "准则", "越狱",
@@ -112,10 +114,7 @@ internal static class InjectionPrefilter
     private static readonly SearchValues<char> SplitChars = SearchValues.Create("-.\u2010\u2011");
 
     /// <summary>ROT13 forms of key words, searched in normalised text to decide whether a ROT13 pass is worth it.</summary>
-    public static readonly SearchValues<string> Rot13Anchors = SearchValues.Create(
-        ["vtaber", "vafgehpgvba", "cerivbhf", "qvfertneq", "cebzcg", "flfgrz", "wnvyoernx", "sbetrg", "qrirybcre", "nalguvat",
-         "erfgevpg"],
-        StringComparison.Ordinal);
+    public static readonly SearchValues<string> Rot13Anchors = SearchValues.Create(Rot13Words, StringComparison.Ordinal);
 
     private static readonly SearchValues<char> SuspiciousChars = SearchValues.Create(BuildSuspiciousChars());
 
