@@ -329,11 +329,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
     /// <summary>The document path: any event the fast path does not take, processed as a JSON document or as text.</summary>
     private void ProcessDocument(ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
     {
-        if (!Utf8.IsValid(payload))
-        {
-            // Data was always read as text: malformed UTF-8 becomes replacement characters rather than an exception.
-            payload = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(payload));
-        }
+        payload = ValidUtf8(payload); // data was always read as text
 
         payload = ReplaceLoneSurrogateEscapes(payload);
         JsonNode? node;
@@ -659,8 +655,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
                 continue;
             }
 
-            // Lines were always sent as text: malformed UTF-8 goes out with replacement characters, as before.
-            output.Write(Utf8.IsValid(line) ? line : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(line)));
+            output.Write(ValidUtf8(line)); // lines were always sent as text
             output.Write(NewLine);
         }
 
@@ -673,6 +668,10 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             output.Write(NewLine);
         }
     }
+
+    /// <summary>The bytes themselves when they are valid UTF-8; otherwise with each malformed sequence as U+FFFD, not an exception.</summary>
+    private static ReadOnlySpan<byte> ValidUtf8(ReadOnlySpan<byte> bytes) =>
+        Utf8.IsValid(bytes) ? bytes : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes));
 
     /// <summary>One <c>data:</c> line per line of <paramref name="data"/>, then the blank line that ends the event.</summary>
     private static void WriteData(IBufferWriter<byte> output, ReadOnlySpan<byte> data)
