@@ -52,10 +52,9 @@ internal abstract class SqlGatewayStore : IGatewayStore
 
     /// <summary>
     /// Rows per audit INSERT. Over a network many rows per statement save round trips (64 rows: 1088 parameters,
-    /// well inside PostgreSQL's limit); in-process SQLite is fastest with one row per statement (Microsoft.Data.Sqlite
-    /// binds parameters by name, which grows quadratically with the parameter count).
+    /// well inside PostgreSQL's limit).
     /// </summary>
-    protected virtual int AuditRowsPerStatement => 64;
+    private const int AuditRowsPerStatement = 64;
 
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
@@ -63,7 +62,7 @@ internal abstract class SqlGatewayStore : IGatewayStore
 
     public abstract ValueTask DisposeAsync();
 
-    public async Task WriteAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
+    public virtual async Task WriteAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
@@ -95,7 +94,8 @@ internal abstract class SqlGatewayStore : IGatewayStore
 
                 for (var r = 0; r < rows; r++)
                 {
-                    BindAuditRow(command, r, events[offset + r]);
+                    var binder = new ParameterBinder(command.Parameters, r * AuditColumnCount);
+                    BindAuditRow(events[offset + r], ref binder);
                 }
 
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -112,49 +112,81 @@ internal abstract class SqlGatewayStore : IGatewayStore
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static DbCommand CreateAuditInsert(DbConnection connection, DbTransaction transaction, int rows)
+    /// <summary>The audit INSERT for <paramref name="rows"/> rows, each column's placeholder given by its parameter number (from 0).</summary>
+    protected static string AuditInsertSql(int rows, Func<int, string> placeholder)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
         var sql = new System.Text.StringBuilder($"INSERT INTO bulwark_audit ({AuditColumns}) VALUES ");
         for (var r = 0; r < rows; r++)
         {
             sql.Append(r == 0 ? "(" : ", (");
             for (var c = 0; c < AuditColumnCount; c++)
             {
-                sql.Append(c == 0 ? "@p" : ", @p").Append(r * AuditColumnCount + c);
-                // Prefixed names: unprefixed ones make SQLite's binder try every prefix for every parameter.
-                Add(command, $"@p{(r * AuditColumnCount) + c}", null);
+                sql.Append(c == 0 ? string.Empty : ", ").Append(placeholder((r * AuditColumnCount) + c));
             }
 
             sql.Append(')');
         }
 
-        command.CommandText = sql.Append(" ON CONFLICT (request_id) DO NOTHING").ToString();
+        return sql.Append(" ON CONFLICT (request_id) DO NOTHING").ToString();
+    }
+
+    private static DbCommand CreateAuditInsert(DbConnection connection, DbTransaction transaction, int rows)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = AuditInsertSql(rows, n => $"@p{n}");
+        for (var n = 0; n < rows * AuditColumnCount; n++)
+        {
+            Add(command, $"@p{n}", null);
+        }
+
         return command;
     }
 
-    private static void BindAuditRow(DbCommand command, int row, AuditEvent e)
+    /// <summary>Where an audit row's values go: a command's parameters, or a raw SQLite statement.</summary>
+    protected interface IAuditRowBinder
     {
-        var p = row * AuditColumnCount;
-        var parameters = command.Parameters;
-        parameters[p].Value = e.RequestId;
-        parameters[p + 1].Value = e.Time.ToUnixTimeMilliseconds();
-        parameters[p + 2].Value = (object?)e.Consumer ?? DBNull.Value;
-        parameters[p + 3].Value = (object?)e.Route ?? DBNull.Value;
-        parameters[p + 4].Value = (object?)e.Model ?? DBNull.Value;
-        parameters[p + 5].Value = (object?)e.Decision ?? DBNull.Value;
-        parameters[p + 6].Value = JsonSerializer.Serialize(e.Rules);
-        parameters[p + 7].Value = JsonSerializer.Serialize(e.Entities);
-        parameters[p + 8].Value = (object?)e.GuardVerdict ?? DBNull.Value;
-        parameters[p + 9].Value = (object?)e.GuardLatencyMs ?? DBNull.Value;
-        parameters[p + 10].Value = e.Status;
-        parameters[p + 11].Value = (object?)e.UpstreamStatus ?? DBNull.Value;
-        parameters[p + 12].Value = (object?)e.PromptTokens ?? DBNull.Value;
-        parameters[p + 13].Value = (object?)e.CompletionTokens ?? DBNull.Value;
-        parameters[p + 14].Value = (object?)e.TotalTokens ?? DBNull.Value;
-        parameters[p + 15].Value = e.GatewayLatencyMs;
-        parameters[p + 16].Value = (object?)e.UpstreamLatencyMs ?? DBNull.Value;
+        void Text(int column, string? value);
+
+        void Int32(int column, int value);
+
+        void Int64(int column, long? value);
+
+        void Double(int column, double? value);
+    }
+
+    /// <summary>An event's columns, in <see cref="AuditColumns"/> order: the one place that maps events to rows.</summary>
+    protected static void BindAuditRow<TBinder>(AuditEvent e, ref TBinder binder)
+        where TBinder : struct, IAuditRowBinder
+    {
+        binder.Text(0, e.RequestId);
+        binder.Int64(1, e.Time.ToUnixTimeMilliseconds());
+        binder.Text(2, e.Consumer);
+        binder.Text(3, e.Route);
+        binder.Text(4, e.Model);
+        binder.Text(5, e.Decision);
+        binder.Text(6, e.Rules.Count == 0 ? "[]" : JsonSerializer.Serialize(e.Rules));
+        binder.Text(7, e.Entities.Count == 0 ? "{}" : JsonSerializer.Serialize(e.Entities));
+        binder.Text(8, e.GuardVerdict);
+        binder.Double(9, e.GuardLatencyMs);
+        binder.Int32(10, e.Status);
+        binder.Int32(11, e.UpstreamStatus);
+        binder.Int64(12, e.PromptTokens);
+        binder.Int64(13, e.CompletionTokens);
+        binder.Int64(14, e.TotalTokens);
+        binder.Double(15, e.GatewayLatencyMs);
+        binder.Double(16, e.UpstreamLatencyMs);
+    }
+
+    private readonly struct ParameterBinder(DbParameterCollection parameters, int offset) : IAuditRowBinder
+    {
+        public void Text(int column, string? value) => parameters[offset + column].Value = (object?)value ?? DBNull.Value;
+
+        public void Int32(int column, int value) => parameters[offset + column].Value = value;
+
+        public void Int64(int column, long? value) => parameters[offset + column].Value = (object?)value ?? DBNull.Value;
+
+        public void Double(int column, double? value) => parameters[offset + column].Value = (object?)value ?? DBNull.Value;
     }
 
     public async Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery query, CancellationToken cancellationToken)

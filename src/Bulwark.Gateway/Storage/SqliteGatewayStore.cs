@@ -1,5 +1,7 @@
 using System.Data.Common;
+using Bulwark.Gateway.Audit;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Bulwark.Gateway.Storage;
 
@@ -20,7 +22,66 @@ internal sealed class SqliteGatewayStore(string path, TimeSpan busyTimeout) : Sq
 
     public string Path => path;
 
-    protected override int AuditRowsPerStatement => 1;
+    /// <summary>One row's INSERT with numbered placeholders, prepared once per batch and stepped once per event.</summary>
+    private static readonly string AuditInsert = AuditInsertSql(1, n => $"?{n + 1}");
+
+    /// <summary>
+    /// Writes a batch in one transaction through SQLite's own statement API: the INSERT is prepared once per batch and
+    /// each event's values are bound by position, text straight from .NET's UTF-16 strings. Through ADO.NET every
+    /// value was boxed into a parameter whose name SQLite then looked up among all the statement's names, per row;
+    /// that was most of the audit trail's cost per request.
+    /// </summary>
+    public override async Task WriteAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = (SqliteConnection)await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var database = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(database, AuditInsert, out var statement), database);
+        using (statement)
+        {
+            var binder = new StatementBinder(statement, database);
+            foreach (var auditEvent in events)
+            {
+                BindAuditRow(auditEvent, ref binder);
+                var result = raw.sqlite3_step(statement);
+                if (result != raw.SQLITE_DONE)
+                {
+                    Check(result, database);
+                }
+
+                Check(raw.sqlite3_reset(statement), database);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void Check(int result, sqlite3 database)
+    {
+        if (result != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(result, database);
+        }
+    }
+
+    private readonly struct StatementBinder(sqlite3_stmt statement, sqlite3 database) : IAuditRowBinder
+    {
+        public void Text(int column, string? value) =>
+            Check(value is null ? raw.sqlite3_bind_null(statement, column + 1) : raw.sqlite3_bind_text16(statement, column + 1, value), database);
+
+        public void Int32(int column, int value) => Check(raw.sqlite3_bind_int(statement, column + 1, value), database);
+
+        public void Int64(int column, long? value) =>
+            Check(value is { } v ? raw.sqlite3_bind_int64(statement, column + 1, v) : raw.sqlite3_bind_null(statement, column + 1), database);
+
+        public void Double(int column, double? value) =>
+            Check(value is { } v ? raw.sqlite3_bind_double(statement, column + 1, v) : raw.sqlite3_bind_null(statement, column + 1), database);
+    }
 
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
