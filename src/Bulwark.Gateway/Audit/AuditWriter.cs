@@ -48,7 +48,9 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
         _time = time;
         _logger = logger;
         _spool = new AuditSpool(settings.SpoolDirectory);
-        _journal = settings.Enabled && settings.Journal ? new AuditJournal(settings.SpoolDirectory) : null;
+        _journal = settings.Enabled && settings.Journal
+            ? new AuditJournal(settings.SpoolDirectory, e => AuditLog.JournalWriteFailed(logger, e.GetType().Name))
+            : null;
     }
 
     private readonly AuditJournal? _journal;
@@ -361,4 +363,7 @@ internal static partial class AuditLog
 
     [LoggerMessage(34, LogLevel.Warning, "Audit retention could not run ({ExceptionType}); it is retried in an hour")]
     public static partial void RetentionFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(35, LogLevel.Error, "Audit journal write failed ({ExceptionType}): queued events are not crash-safe until it succeeds; retried every second")]
+    public static partial void JournalWriteFailed(ILogger logger, string exceptionType);
 }

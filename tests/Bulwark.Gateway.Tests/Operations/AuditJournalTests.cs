@@ -85,4 +85,52 @@ public sealed class AuditJournalTests : IDisposable
         restarted.Leftovers().SelectMany(File.ReadLines).Count(l => l.Length > 0).ShouldBe(100);
         restarted.Dispose();
     }
+
+    [Fact]
+    public async Task Append_ReachesTheFileWithinAFewMilliseconds_WithoutARotationOrDispose()
+    {
+        using var journal = new AuditJournal(_directory.FullName);
+        journal.Append(Event("req-1"), _ => { });
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (JournalLines().Length == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        JournalLines().Select(l => AuditJson.FromLine(l)!.RequestId).ShouldBe(["req-1"]);
+    }
+
+    [Fact]
+    public async Task AFailedWrite_IsReportedOnce_AndItsLinesAreWrittenWhenTheDiskTakesWritesAgain()
+    {
+        var failures = 0;
+        using var journal = new AuditJournal(_directory.FullName, _ => Interlocked.Increment(ref failures));
+        _directory.Delete(recursive: true); // the journal cannot open a file now
+        for (var i = 0; i < 10; i++)
+        {
+            journal.Append(Event($"req-{i}"), _ => { });
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (Volatile.Read(ref failures) == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        Volatile.Read(ref failures).ShouldBe(1);
+        journal.Append(Event("req-10"), _ => { }); // fails again: not reported again
+        await Task.Delay(50);
+        Volatile.Read(ref failures).ShouldBe(1);
+
+        _directory.Create();
+        deadline = DateTime.UtcNow.AddSeconds(5); // retried within a second, with no new line needed
+        while (JournalLines().Length < 11 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        JournalLines().Select(l => AuditJson.FromLine(l)!.RequestId).Order(StringComparer.Ordinal)
+            .ShouldBe(Enumerable.Range(0, 11).Select(i => $"req-{i}").Order(StringComparer.Ordinal));
+    }
 }
