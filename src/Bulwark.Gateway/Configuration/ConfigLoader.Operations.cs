@@ -148,7 +148,7 @@ internal static partial class ConfigLoader
             var models = (definition.Models ?? []).Select(m => (m ?? string.Empty).Trim()).Where(m => m.Length > 0).ToImmutableHashSet(StringComparer.Ordinal);
             var consumerPolicy = new ConsumerPolicy(name, allowedRoutes, models, ValidateLimits(definition.Limits, $"{at}.limits", errors))
             {
-                DenyPatterns = CompilePatterns(definition.DenyPatterns, $"{at}.deny_patterns", "consumer.deny_patterns", $"consumer '{name}'", errors),
+                DenyPatterns = new DenyPatternSet(CompilePatterns(definition.DenyPatterns, $"{at}.deny_patterns", "consumer.deny_patterns", $"consumer '{name}'", errors)),
                 BlockEntities = (definition.BlockEntities ?? []).Select(e => (e ?? string.Empty).Trim().ToUpperInvariant()).Where(e => e.Length > 0).ToImmutableHashSet(StringComparer.Ordinal),
             };
             if (!policies.TryAdd(name, consumerPolicy))

@@ -238,7 +238,7 @@ internal static partial class ConfigLoader
             errors.Add($"{at}.key_cooldown_seconds", "must be zero or more");
         }
 
-        var deny = CompilePatterns(raw.DenyPatterns, $"{at}.deny_patterns", "deny_patterns", $"route '{name}'", errors);
+        var deny = new DenyPatternSet(CompilePatterns(raw.DenyPatterns, $"{at}.deny_patterns", "deny_patterns", $"route '{name}'", errors));
         var allow = CompilePatterns(raw.AllowPatterns, $"{at}.allow_patterns", "allow_patterns", $"route '{name}'", errors);
 
         var roles = RoleFilter.All;

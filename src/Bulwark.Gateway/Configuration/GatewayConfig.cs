@@ -56,7 +56,7 @@ internal sealed record RouteConfig(
     Uri Upstream,
     string? UpstreamCaFile,
     KeyRing Keys,
-    ImmutableArray<CompiledPattern> DenyPatterns,
+    DenyPatternSet DenyPatterns,
     ImmutableArray<CompiledPattern> AllowPatterns,
     RoleFilter InspectRoles,
     bool AllowUnknownShapes,

@@ -62,7 +62,7 @@ internal sealed record ConsumerSettings(
 /// </summary>
 internal sealed record ConsumerPolicy(string Name, ImmutableHashSet<string> Routes, ImmutableHashSet<string> Models, LimitSettings? Limits)
 {
-    public ImmutableArray<CompiledPattern> DenyPatterns { get; init; } = [];
+    public DenyPatternSet DenyPatterns { get; init; } = DenyPatternSet.Empty;
 
     public ImmutableHashSet<string> BlockEntities { get; init; } = [];
 }

@@ -35,15 +35,9 @@ internal static class PatternRules
                 continue;
             }
 
-            foreach (var pattern in route.DenyPatterns)
+            if (FirstDenyMatch(route.DenyPatterns, text.Text) is { Blocked: true } denied)
             {
-                switch (Match(pattern, text.Text))
-                {
-                    case MatchOutcome.Match:
-                        return PatternVerdict.Block(DenyPatternCode, pattern.Id);
-                    case MatchOutcome.Timeout:
-                        return PatternVerdict.Block(PatternTimeoutCode, pattern.Id);
-                }
+                return denied;
             }
 
             if (route.AllowPatterns.IsEmpty)
@@ -77,7 +71,7 @@ internal static class PatternRules
     }
 
     /// <summary>A consumer's own deny patterns, over every text whatever the route inspects: they only add rules.</summary>
-    public static PatternVerdict EvaluateConsumer(System.Collections.Immutable.ImmutableArray<CompiledPattern> denyPatterns, List<InspectedText> texts)
+    public static PatternVerdict EvaluateConsumer(DenyPatternSet denyPatterns, List<InspectedText> texts)
     {
         if (denyPatterns.IsEmpty)
         {
@@ -86,15 +80,39 @@ internal static class PatternRules
 
         foreach (var text in texts)
         {
-            foreach (var pattern in denyPatterns)
+            if (FirstDenyMatch(denyPatterns, text.Text) is { Blocked: true } denied)
             {
-                switch (Match(pattern, text.Text))
-                {
-                    case MatchOutcome.Match:
-                        return PatternVerdict.Block(DenyPatternCode, pattern.Id);
-                    case MatchOutcome.Timeout:
-                        return PatternVerdict.Block(PatternTimeoutCode, pattern.Id);
-                }
+                return denied;
+            }
+        }
+
+        return PatternVerdict.Allow;
+    }
+
+    /// <summary>The first deny pattern, in the operator's order, that matches (or times out on) the text.</summary>
+    private static PatternVerdict FirstDenyMatch(DenyPatternSet patterns, string text)
+    {
+        if (patterns.IsEmpty)
+        {
+            return PatternVerdict.Allow;
+        }
+
+        // One pass decides for every screened pattern; when it finds nothing, only the unscreened ones still run.
+        var screenMissed = !patterns.ScreenMayMatch(text);
+        for (var i = 0; i < patterns.Count; i++)
+        {
+            if (screenMissed && patterns.SkipsWhenScreenMisses(i))
+            {
+                continue;
+            }
+
+            var pattern = patterns[i];
+            switch (Match(pattern, text))
+            {
+                case MatchOutcome.Match:
+                    return PatternVerdict.Block(DenyPatternCode, pattern.Id);
+                case MatchOutcome.Timeout:
+                    return PatternVerdict.Block(PatternTimeoutCode, pattern.Id);
             }
         }
 
