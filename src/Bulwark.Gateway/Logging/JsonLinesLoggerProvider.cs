@@ -144,52 +144,72 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
             json.WriteNumber("EventId", eventId.Id);
             json.WriteString("LogLevel", LevelName(logLevel));
             json.WriteString("Category", category);
-            json.WriteString("Message", formatter(state, exception));
+            var own = state as IJsonLogState; // the request line writes itself (RequestCompletedLog)
+            if (own is not null)
+            {
+                own.WriteMessage(json);
+            }
+            else
+            {
+                json.WriteString("Message", formatter(state, exception));
+            }
+
             if (exception is not null)
             {
                 json.WriteString("Exception", exception.ToString());
             }
 
-            if (state is IReadOnlyList<KeyValuePair<string, object?>> values && values.Count > 0)
+            if (own is not null)
             {
                 json.WriteStartObject("State");
-                foreach (var (key, value) in values)
-                {
-                    if (key == "{OriginalFormat}")
-                    {
-                        continue;
-                    }
-
-                    switch (value)
-                    {
-                        case null:
-                            json.WriteNull(key);
-                            break;
-                        case bool b:
-                            json.WriteBoolean(key, b);
-                            break;
-                        case int i:
-                            json.WriteNumber(key, i);
-                            break;
-                        case long l:
-                            json.WriteNumber(key, l);
-                            break;
-                        case double d:
-                            json.WriteNumber(key, Math.Round(d, 3));
-                            break;
-                        default:
-                            json.WriteString(key, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
-                            break;
-                    }
-                }
-
+                own.WriteState(json);
                 json.WriteEndObject();
+            }
+            else if (state is IReadOnlyList<KeyValuePair<string, object?>> values && values.Count > 0)
+            {
+                WriteValues(json, values);
             }
 
             json.WriteEndObject();
             json.Flush();
             buffer.Write("\n"u8);
             provider.Append(buffer.WrittenSpan);
+        }
+
+        private static void WriteValues(Utf8JsonWriter json, IReadOnlyList<KeyValuePair<string, object?>> values)
+        {
+            json.WriteStartObject("State");
+            foreach (var (key, value) in values)
+            {
+                if (key == "{OriginalFormat}")
+                {
+                    continue;
+                }
+
+                switch (value)
+                {
+                    case null:
+                        json.WriteNull(key);
+                        break;
+                    case bool b:
+                        json.WriteBoolean(key, b);
+                        break;
+                    case int i:
+                        json.WriteNumber(key, i);
+                        break;
+                    case long l:
+                        json.WriteNumber(key, l);
+                        break;
+                    case double d:
+                        json.WriteNumber(key, Math.Round(d, 3));
+                        break;
+                    default:
+                        json.WriteString(key, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                        break;
+                }
+            }
+
+            json.WriteEndObject();
         }
 
         private static string LevelName(LogLevel level) => level switch

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Bulwark.Gateway.Audit;
+using Bulwark.Gateway.Logging;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Consumers;
 using Bulwark.Gateway.Credentials;
@@ -650,8 +651,7 @@ internal sealed class GatewayPipeline(
         }
 
         var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
-        GatewayLog.RequestCompleted(
-            logger,
+        RequestCompletedLog.Write(logger, new RequestCompletedLog(
             feature.RequestId,
             feature.Route?.Name ?? "-",
             feature.Shape ?? "-",
@@ -666,7 +666,7 @@ internal sealed class GatewayPipeline(
             feature.Stream,
             feature.EntitySummary(),
             time.GetElapsedTime(feature.StartTimestamp).TotalMilliseconds,
-            feature.UpstreamLatency.TotalMilliseconds);
+            feature.UpstreamLatency.TotalMilliseconds));
     }
 
     private readonly record struct Refusal(int Status, string Type, string Code, string Message, string? Param, IReadOnlyList<string>? Entities = null)
