@@ -24,7 +24,7 @@ public sealed record AuditEvent
     public IReadOnlyList<string> Rules { get; init; } = [];
 
     /// <summary>Entity type to number of findings, e.g. <c>EMAIL: 2</c>.</summary>
-    public IReadOnlyDictionary<string, int> Entities { get; init; } = new Dictionary<string, int>();
+    public IReadOnlyDictionary<string, int> Entities { get; init; } = System.Collections.Frozen.FrozenDictionary<string, int>.Empty;
 
     public string? GuardVerdict { get; init; }
 

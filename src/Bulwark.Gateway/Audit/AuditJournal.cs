@@ -62,11 +62,11 @@ internal sealed class AuditJournal : IDisposable
     public IReadOnlyList<string> Leftovers() =>
         [.. Directory.GetFiles(_directory, Prefix + "*" + Suffix).Where(f => f != _currentPath && !_closed.Any(c => c.Path == f)).Order(StringComparer.Ordinal)];
 
-    /// <summary>Appends the event, then runs <paramref name="enqueue"/> under the same lock so both see one order.</summary>
-    public void Append(AuditEvent auditEvent, Action<AuditEvent> enqueue)
+    /// <summary>Appends the event, then runs <paramref name="enqueue"/> under the same lock so both see one order; returns what it returned.</summary>
+    public bool Append(AuditEvent auditEvent, Func<AuditEvent, bool> enqueue)
     {
         var line = AuditJson.ToUtf8Line(auditEvent);
-        bool wasEmpty;
+        bool wasEmpty, queued;
         lock (_gate)
         {
             wasEmpty = _pending.Length == 0;
@@ -76,13 +76,15 @@ internal sealed class AuditJournal : IDisposable
             }
 
             _appended++;
-            enqueue(auditEvent);
+            queued = enqueue(auditEvent);
         }
 
         if (wasEmpty)
         {
             _hasPending.Set(); // wakes the journal thread only if it sleeps for want of lines
         }
+
+        return queued;
     }
 
     private void WriteLoop()

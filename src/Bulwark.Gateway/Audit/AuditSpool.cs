@@ -20,17 +20,75 @@ internal static class AuditJson
 
     public static string ToLine(AuditEvent e) => JsonSerializer.Serialize(e, Options);
 
-    /// <summary>The event as one UTF-8 JSON line ending in a newline, in a per-thread buffer valid until the thread's next call.</summary>
+    /// <summary>
+    /// The event as one UTF-8 JSON line ending in a newline, in a per-thread buffer valid until the thread's next call.
+    /// Written field by field (every request journals one): the same bytes as <see cref="ToLine"/>, without the
+    /// serializer's per-call state.
+    /// </summary>
     public static ReadOnlySpan<byte> ToUtf8Line(AuditEvent e)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder });
         writer.Reset(buffer);
-        JsonSerializer.Serialize(writer, e, Options);
+        writer.WriteStartObject();
+        writer.WriteString("time"u8, e.Time);
+        writer.WriteString("request_id"u8, e.RequestId);
+        WriteIfSet(writer, "consumer"u8, e.Consumer);
+        WriteIfSet(writer, "route"u8, e.Route);
+        WriteIfSet(writer, "model"u8, e.Model);
+        writer.WriteString("decision"u8, e.Decision);
+        writer.WriteStartArray("rules"u8);
+        foreach (var rule in e.Rules)
+        {
+            writer.WriteStringValue(rule);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartObject("entities"u8);
+        foreach (var (entity, count) in e.Entities)
+        {
+            writer.WriteNumber(entity, count);
+        }
+
+        writer.WriteEndObject();
+        WriteIfSet(writer, "guard_verdict"u8, e.GuardVerdict);
+        WriteIfSet(writer, "guard_latency_ms"u8, e.GuardLatencyMs);
+        writer.WriteNumber("status"u8, e.Status);
+        writer.WriteNumber("upstream_status"u8, e.UpstreamStatus);
+        WriteIfSet(writer, "prompt_tokens"u8, e.PromptTokens);
+        WriteIfSet(writer, "completion_tokens"u8, e.CompletionTokens);
+        WriteIfSet(writer, "total_tokens"u8, e.TotalTokens);
+        writer.WriteNumber("gateway_latency_ms"u8, e.GatewayLatencyMs);
+        writer.WriteNumber("upstream_latency_ms"u8, e.UpstreamLatencyMs);
+        writer.WriteEndObject();
         writer.Flush();
         buffer.Write("\n"u8);
         return buffer.WrittenSpan;
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter writer, ReadOnlySpan<byte> name, double? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter writer, ReadOnlySpan<byte> name, long? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
     }
 
     public static AuditEvent? FromLine(string line) => JsonSerializer.Deserialize<AuditEvent>(line, Options);

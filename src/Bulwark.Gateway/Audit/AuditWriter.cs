@@ -48,12 +48,16 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
         _time = time;
         _logger = logger;
         _spool = new AuditSpool(settings.SpoolDirectory);
+        _enqueue = _queue.Writer.TryWrite;
         _journal = settings.Enabled && settings.Journal
             ? new AuditJournal(settings.SpoolDirectory, e => AuditLog.JournalWriteFailed(logger, e.GetType().Name))
             : null;
     }
 
     private readonly AuditJournal? _journal;
+
+    /// <summary>Queues an event; one delegate for every request, not a closure each.</summary>
+    private readonly Func<AuditEvent, bool> _enqueue;
 
     /// <summary>Events written to the store so far (replays included).</summary>
     public long Written => Interlocked.Read(ref _written);
@@ -81,9 +85,7 @@ internal sealed class AuditWriter : IHostedService, IAsyncDisposable
             return;
         }
 
-        var queued = false;
-        _journal.Append(auditEvent, e => queued = _queue.Writer.TryWrite(e));
-        if (!queued && SpoolSafely([auditEvent]))
+        if (!_journal.Append(auditEvent, _enqueue) && SpoolSafely([auditEvent]))
         {
             // Queue full (a backlog of 100,000): the event is durable in the spool now. Under such a backlog the
             // journal's file accounting can run ahead of the queue by these events; a crash then still has the spool.

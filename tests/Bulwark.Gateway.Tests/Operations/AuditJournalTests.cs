@@ -26,7 +26,7 @@ public sealed class AuditJournalTests : IDisposable
         var rotations = 0;
         Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
         {
-            journal.Append(Event($"req-{i}"), e => queued.Enqueue(e.RequestId));
+            journal.Append(Event($"req-{i}"), e => { queued.Enqueue(e.RequestId); return true; });
             if (i % 500 == 0)
             {
                 journal.Rotate(); // while other threads append
@@ -49,13 +49,13 @@ public sealed class AuditJournalTests : IDisposable
         using var journal = new AuditJournal(_directory.FullName);
         for (var i = 0; i < 3; i++)
         {
-            journal.Append(Event($"a-{i}"), _ => { });
+            journal.Append(Event($"a-{i}"), _ => true);
         }
 
         journal.Rotate(); // file 1: events 1..3
         for (var i = 0; i < 2; i++)
         {
-            journal.Append(Event($"b-{i}"), _ => { });
+            journal.Append(Event($"b-{i}"), _ => true);
         }
 
         journal.Rotate(); // file 2: events 4..5
@@ -76,7 +76,7 @@ public sealed class AuditJournalTests : IDisposable
         var journal = new AuditJournal(_directory.FullName);
         for (var i = 0; i < 100; i++)
         {
-            journal.Append(Event($"req-{i}"), _ => { });
+            journal.Append(Event($"req-{i}"), _ => true);
         }
 
         journal.Dispose();
@@ -90,7 +90,7 @@ public sealed class AuditJournalTests : IDisposable
     public async Task Append_ReachesTheFileWithinAFewMilliseconds_WithoutARotationOrDispose()
     {
         using var journal = new AuditJournal(_directory.FullName);
-        journal.Append(Event("req-1"), _ => { });
+        journal.Append(Event("req-1"), _ => true);
 
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (JournalLines().Length == 0 && DateTime.UtcNow < deadline)
@@ -109,7 +109,7 @@ public sealed class AuditJournalTests : IDisposable
         _directory.Delete(recursive: true); // the journal cannot open a file now
         for (var i = 0; i < 10; i++)
         {
-            journal.Append(Event($"req-{i}"), _ => { });
+            journal.Append(Event($"req-{i}"), _ => true);
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(5);
@@ -119,7 +119,7 @@ public sealed class AuditJournalTests : IDisposable
         }
 
         Volatile.Read(ref failures).ShouldBe(1);
-        journal.Append(Event("req-10"), _ => { }); // fails again: not reported again
+        journal.Append(Event("req-10"), _ => true); // fails again: not reported again
         await Task.Delay(50);
         Volatile.Read(ref failures).ShouldBe(1);
 
