@@ -1,5 +1,6 @@
 using Bulwark.Gateway.Audit;
 using Bulwark.Gateway.Storage;
+using Bulwark.Gateway.Tests.Operations;
 
 namespace Bulwark.Gateway.Tests.Storage;
 
@@ -23,26 +24,7 @@ public sealed class SqliteAuditTests : IAsyncLifetime
     [Fact]
     public async Task WriteAsync_EveryFieldRoundTrips_NullsIncluded_AndAReplayedBatchAddsNothing()
     {
-        var full = new AuditEvent
-        {
-            Time = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_123),
-            RequestId = "req-\"quoted\"-é",
-            Consumer = "billing",
-            Route = "openai",
-            Model = "gpt-4o-mini",
-            Decision = "redacted",
-            Rules = ["deny_patterns[0]", "limit.consumer.tokens_per_day"],
-            Entities = new Dictionary<string, int> { ["EMAIL_ADDRESS"] = 2, ["CN_RESIDENT_ID"] = 1 },
-            GuardVerdict = "allow",
-            GuardLatencyMs = 12.5,
-            Status = 200,
-            UpstreamStatus = 200,
-            PromptTokens = 31,
-            CompletionTokens = 7,
-            TotalTokens = 38,
-            GatewayLatencyMs = 3.25,
-            UpstreamLatencyMs = 2.0,
-        };
+        var full = AuditJsonTests.EveryField;
         var sparse = new AuditEvent
         {
             Time = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_124),
