@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -15,6 +16,108 @@ internal static class JsonResponseRewriter
         "id", "object", "model", "role", "type", "finish_reason", "stop_reason", "system_fingerprint", "service_tier",
         "tool_call_id", "call_id", "item_id", "status", "request_id", "created", "logprobs", "event",
     };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> MetadataKeyLookup = MetadataKeys.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly int LongestMetadataKey = MetadataKeys.Max(k => k.Length);
+
+    internal enum Outcome
+    {
+        Unchanged,
+        Changed,
+        Blocked,
+        NotJson,
+    }
+
+    /// <summary>
+    /// Processes a JSON body as UTF-8, without building a document: the texts are the same (every string value but the
+    /// metadata fields', in document order; a string at the top level too), and the body is sent byte for byte unless
+    /// a text changed, when only the changed strings are replaced. <see cref="Outcome.NotJson"/>: the body does not
+    /// read as JSON, and nothing was processed.
+    /// </summary>
+    public static Outcome Process(byte[] body, ResponseTextProcessor processor, out byte[] result)
+    {
+        result = body;
+        var texts = new List<(int Start, int Length, string Text)>();
+        try
+        {
+            // First read it all: a body that turns out not to be JSON must have had nothing processed yet.
+            var reader = new Utf8JsonReader(body);
+            var metadataValue = false;
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        metadataValue = IsMetadataKey(ref reader);
+                        break;
+                    case JsonTokenType.String:
+                        if (!metadataValue)
+                        {
+                            texts.Add(((int)reader.TokenStartIndex, reader.ValueSpan.Length + 2, reader.GetString()!));
+                        }
+
+                        metadataValue = false;
+                        break;
+                    default:
+                        metadataValue = false;
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return Outcome.NotJson; // invalid JSON, or a string that is not valid UTF-8
+        }
+
+        ArrayBufferWriter<byte>? output = null;
+        Utf8JsonWriter? escaper = null;
+        var copied = 0;
+        foreach (var (start, length, text) in texts)
+        {
+            var processed = processor.ProcessWhole(text);
+            if (processed is null)
+            {
+                return Outcome.Blocked;
+            }
+
+            if (ReferenceEquals(processed, text) || processed == text)
+            {
+                continue;
+            }
+
+            output ??= new ArrayBufferWriter<byte>(body.Length + 256);
+            escaper ??= new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JsonRewriter.Options.Encoder, SkipValidation = true });
+            output.Write(body.AsSpan(copied, start - copied));
+            escaper.Reset(output);
+            escaper.WriteStringValue(processed);
+            escaper.Flush();
+            copied = start + length;
+        }
+
+        if (output is null)
+        {
+            return Outcome.Unchanged;
+        }
+
+        output.Write(body.AsSpan(copied));
+        result = output.WrittenSpan.ToArray();
+        return Outcome.Changed;
+    }
+
+    private static bool IsMetadataKey(ref Utf8JsonReader reader)
+    {
+        // A name has at most as many chars as bytes; an escape (\u0069) takes up to six bytes for one char.
+        var bytes = reader.ValueSpan.Length;
+        if (bytes > (reader.ValueIsEscaped ? LongestMetadataKey * 6 : LongestMetadataKey))
+        {
+            return false;
+        }
+
+        Span<char> name = stackalloc char[bytes];
+        var length = reader.CopyString(name);
+        return MetadataKeyLookup.Contains(name[..length]);
+    }
 
     /// <summary>Processes the document in place. Returns false when a response rule blocked.</summary>
     public static bool Process(JsonNode node, ResponseTextProcessor processor, out bool changed)

@@ -67,42 +67,25 @@ internal static class ResponseRelay
                 "The upstream's answer was too large to inspect or broke off").ConfigureAwait(false);
         }
 
-        JsonNode? root = null;
-        try
+        switch (JsonResponseRewriter.Process(body, processor, out body))
         {
-            root = JsonNode.Parse(body);
-        }
-        catch (JsonException)
-        {
-        }
-
-        if (root is not null)
-        {
-            if (!JsonResponseRewriter.Process(root, processor, out var changed))
-            {
+            case JsonResponseRewriter.Outcome.Blocked:
                 feature.Decision = Decision.Blocked;
                 feature.Rule = "sensitive_data_in_response";
                 var entities = processor.BlockedEntities ?? [];
                 await GatewayErrors.WriteAsync(context, route.Provider, StatusCodes.Status403Forbidden, GatewayErrors.PolicyType, "sensitive_data_in_response",
                     $"The model's answer was blocked on route '{route.Name}': it contains {string.Join(", ", entities)}", entities: entities).ConfigureAwait(false);
                 return ForwarderError.None;
-            }
+            case JsonResponseRewriter.Outcome.NotJson when body.Length > 0:
+                // Declared JSON that does not parse: process it as one text, so nothing is released unread.
+                var processed = processor.ProcessWhole(Encoding.UTF8.GetString(body));
+                if (processed is null)
+                {
+                    return await WriteGatewayErrorAsync(context, route, StatusCodes.Status403Forbidden, "sensitive_data_in_response", "The model's answer was blocked").ConfigureAwait(false);
+                }
 
-            if (changed)
-            {
-                body = JsonSerializer.SerializeToUtf8Bytes(root, JsonRewriter.Options);
-            }
-        }
-        else if (body.Length > 0)
-        {
-            // Declared JSON that does not parse: process it as one text, so nothing is released unread.
-            var processed = processor.ProcessWhole(Encoding.UTF8.GetString(body));
-            if (processed is null)
-            {
-                return await WriteGatewayErrorAsync(context, route, StatusCodes.Status403Forbidden, "sensitive_data_in_response", "The model's answer was blocked").ConfigureAwait(false);
-            }
-
-            body = Encoding.UTF8.GetBytes(processed);
+                body = Encoding.UTF8.GetBytes(processed);
+                break;
         }
 
         if (processor.RedactedText && feature.Decision == Decision.Allowed)
