@@ -9,13 +9,16 @@ namespace Bulwark.Gateway.Scanning;
 /// (<c>choices[i].delta.content</c>, <c>reasoning_content</c>, <c>refusal</c>, <c>choices[i].text</c>,
 /// <c>tool_calls[j].function.arguments</c>), an Anthropic <c>content_block_delta</c> (<c>delta.text</c>,
 /// <c>partial_json</c>, <c>thinking</c>) or a Responses <c>*.delta</c>. Each text comes with the key of its delta
-/// sequence and where its string token stands, so the caller can splice a processed text in place.
+/// sequence and where its string token stands, so the caller can splice a processed text in place. Every other
+/// string of the event that is not an identifier or enumeration (<see cref="JsonResponseRewriter.IsMetadata"/>) comes
+/// after them as a whole text, to be processed on its own, as the document path's walk processes it.
 /// </summary>
 /// <remarks>
 /// It answers only when it is sure it sees what <see cref="SseTransformer"/>'s document path would process, in the
 /// same order: any event it is not sure about (not a known shape, a finish reason or a stop that flushes, a
-/// duplicate or escaped property name, an index that is not a number, a string that does not decode, invalid JSON
-/// or UTF-8, a bare CR) is left to the document path. Text it cannot locate is never sent unprocessed.
+/// duplicate or escaped property name, chat content given as parts, an object with very many properties, an index
+/// that is not a number, a string that does not decode, invalid JSON or UTF-8, a bare CR) is left to the document
+/// path. Text it cannot locate is never sent unprocessed.
 /// </remarks>
 internal sealed class DeltaEventReader
 {
@@ -23,6 +26,12 @@ internal sealed class DeltaEventReader
     private static readonly string[] AnthropicFields = ["text", "partial_json", "thinking"];
     private static readonly byte[][] ChatDeltaNames = [.. ChatDeltaFields.Select(Encoding.UTF8.GetBytes)];
     private static readonly byte[][] AnthropicNames = [.. AnthropicFields.Select(Encoding.UTF8.GetBytes)];
+
+    /// <summary>
+    /// Past this many properties in one object the event goes to the document path, whose duplicate check does not
+    /// grow with the square of their number as this one's does. Real events have a dozen at most.
+    /// </summary>
+    private const int MaxPropertiesPerObject = 64;
 
     // Property names of the open objects, for the duplicate check: (start, length) in the payload; and where each
     // open object's names begin in that list.
@@ -33,6 +42,8 @@ internal sealed class DeltaEventReader
     private readonly List<Token> _chatDeltas = []; // three a choice: content, reasoning_content, refusal
     private readonly List<Call> _calls = [];
     private readonly List<Text> _texts = [];
+    private readonly List<Token> _strings = []; // every string that is not metadata, in document order
+    private readonly List<bool> _used = []; // per string: taken as a delta text
     private char[] _chars = new char[256];
     private int _charCount;
 
@@ -102,6 +113,8 @@ internal sealed class DeltaEventReader
         _chatDeltas.Clear();
         _calls.Clear();
         _texts.Clear();
+        _strings.Clear();
+        _used.Clear();
         _charCount = 0;
         _type = default;
         _rootIndex = default;
@@ -124,7 +137,7 @@ internal sealed class DeltaEventReader
             switch (reader.TokenType)
             {
                 case JsonTokenType.PropertyName:
-                    if (reader.ValueIsEscaped || IsDuplicate(payload, reader.ValueSpan))
+                    if (reader.ValueIsEscaped || _names.Count - _objectStarts[^1] >= MaxPropertiesPerObject || IsDuplicate(payload, reader.ValueSpan))
                     {
                         return false;
                     }
@@ -133,6 +146,11 @@ internal sealed class DeltaEventReader
                     _names.Add(((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length));
                     continue;
                 case JsonTokenType.StartObject:
+                    if (IsContentParts(parent, property))
+                    {
+                        return false;
+                    }
+
                     var frame = parent switch
                     {
                         null => Frame.Root,
@@ -147,7 +165,7 @@ internal sealed class DeltaEventReader
                     Open(frame, isObject: true);
                     break;
                 case JsonTokenType.StartArray:
-                    if (parent is null)
+                    if (parent is null || IsContentParts(parent, property))
                     {
                         return false;
                     }
@@ -191,6 +209,10 @@ internal sealed class DeltaEventReader
         return true;
     }
 
+    /// <summary>Chat content as parts rather than a string: the document path feeds each part's text to the content's sequence.</summary>
+    private static bool IsContentParts(Frame? parent, ReadOnlySpan<byte> property) =>
+        parent == Frame.ChoiceDelta && property.SequenceEqual("content"u8);
+
     private void Open(Frame frame, bool isObject)
     {
         _frames.Add(frame);
@@ -217,6 +239,13 @@ internal sealed class DeltaEventReader
     private bool OnValue(Frame parent, ReadOnlySpan<byte> property, ref Utf8JsonReader reader)
     {
         var token = Token.From(ref reader);
+        if (token.Kind == JsonTokenType.String && (property.IsEmpty || !JsonResponseRewriter.IsMetadata(property)))
+        {
+            token = token with { Slot = _strings.Count + 1 };
+            _strings.Add(token);
+            _used.Add(false);
+        }
+
         switch (parent)
         {
             case Frame.Root:
@@ -364,6 +393,7 @@ internal sealed class DeltaEventReader
                 }
             }
 
+            AddWholeTexts(payload);
             return true;
         }
 
@@ -389,6 +419,7 @@ internal sealed class DeltaEventReader
                 Add(payload, _anthropic[f], prefix, default, AnthropicFields[f]);
             }
 
+            AddWholeTexts(payload);
             return true;
         }
 
@@ -410,6 +441,7 @@ internal sealed class DeltaEventReader
 
             Append('.');
             Add(payload, _rootDeltaText, (prefixStart, _charCount - prefixStart), default, "delta");
+            AddWholeTexts(payload);
             return true;
         }
 
@@ -431,8 +463,29 @@ internal sealed class DeltaEventReader
         Append(prefix);
         Append(part);
         Append(field);
-        var keyLength = _charCount - keyStart;
+        if (token.Slot > 0)
+        {
+            _used[token.Slot - 1] = true;
+        }
 
+        AddText(payload, token, keyStart, _charCount - keyStart, whole: false);
+    }
+
+    /// <summary>The strings no delta sequence took, in document order: each is processed whole.</summary>
+    private void AddWholeTexts(ReadOnlySpan<byte> payload)
+    {
+        for (var i = 0; i < _strings.Count; i++)
+        {
+            if (!_used[i])
+            {
+                AddText(payload, _strings[i], 0, 0, whole: true);
+            }
+        }
+    }
+
+    /// <summary>Decodes a string token into the char buffer and lists it.</summary>
+    private void AddText(ReadOnlySpan<byte> payload, Token token, int keyStart, int keyLength, bool whole)
+    {
         var raw = payload.Slice(token.Start, token.Length + 2);
         var charStart = _charCount;
         int length;
@@ -451,7 +504,7 @@ internal sealed class DeltaEventReader
         }
 
         _charCount += length;
-        _texts.Add(new Text(token.Start, token.Length + 2, keyStart, keyLength, charStart, length));
+        _texts.Add(new Text(token.Start, token.Length + 2, keyStart, keyLength, charStart, length, whole));
     }
 
     /// <summary>
@@ -517,11 +570,17 @@ internal sealed class DeltaEventReader
         }
     }
 
-    /// <summary>A delta text: its string token in the payload (quotes included), its sequence key and its decoded chars.</summary>
-    internal readonly record struct Text(int TokenStart, int TokenLength, int KeyStart, int KeyLength, int CharStart, int CharLength);
+    /// <summary>
+    /// A text: its string token in the payload (quotes included), its sequence key and its decoded chars. A whole text
+    /// belongs to no sequence (its key is empty) and is processed on its own.
+    /// </summary>
+    internal readonly record struct Text(int TokenStart, int TokenLength, int KeyStart, int KeyLength, int CharStart, int CharLength, bool IsWhole);
 
-    /// <summary>A scalar token: kind, start (the opening quote of a string), raw length (inside the quotes).</summary>
-    private readonly record struct Token(JsonTokenType Kind, int Start, int Length, bool Escaped)
+    /// <summary>
+    /// A scalar token: kind, start (the opening quote of a string), raw length (inside the quotes), and for a string
+    /// that is not metadata its 1-based place among the event's strings.
+    /// </summary>
+    private readonly record struct Token(JsonTokenType Kind, int Start, int Length, bool Escaped, int Slot = 0)
     {
         public static Token From(ref Utf8JsonReader reader) =>
             new(reader.TokenType, (int)reader.TokenStartIndex, reader.ValueSpan.Length, reader.ValueIsEscaped);

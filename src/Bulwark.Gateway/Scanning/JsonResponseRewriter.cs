@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -16,14 +17,29 @@ internal static class JsonResponseRewriter
         "tool_call_id", "call_id", "item_id", "status", "request_id", "created", "logprobs", "event",
     };
 
-    /// <summary>Processes the document in place. Returns false when a response rule blocked.</summary>
-    public static bool Process(JsonNode node, ResponseTextProcessor processor, out bool changed)
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> MetadataLookup = MetadataKeys.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>Whether a string under this property name is an identifier or enumeration, left as it is.</summary>
+    public static bool IsMetadata(string name) => MetadataKeys.Contains(name);
+
+    /// <summary>Whether a string under this (unescaped UTF-8) property name is an identifier or enumeration, left as it is.</summary>
+    public static bool IsMetadata(ReadOnlySpan<byte> name)
     {
-        changed = false;
-        return Walk(node, processor, ref changed);
+        Span<char> chars = stackalloc char[32];
+        return name.Length <= chars.Length && Encoding.UTF8.TryGetChars(name, chars, out var written) && MetadataLookup.Contains(chars[..written]);
     }
 
-    private static bool Walk(JsonNode? node, ResponseTextProcessor processor, ref bool changed)
+    /// <summary>
+    /// Processes the document in place. Returns false when a response rule blocked. Values in <paramref name="done"/>
+    /// (texts a delta sequence has already processed) are left as they are.
+    /// </summary>
+    public static bool Process(JsonNode node, ResponseTextProcessor processor, out bool changed, IReadOnlySet<JsonNode>? done = null)
+    {
+        changed = false;
+        return Walk(node, processor, done, ref changed);
+    }
+
+    private static bool Walk(JsonNode? node, ResponseTextProcessor processor, IReadOnlySet<JsonNode>? done, ref bool changed)
     {
         switch (node)
         {
@@ -33,7 +49,7 @@ internal static class JsonResponseRewriter
                 {
                     if (child is JsonValue value && value.GetValueKind() == JsonValueKind.String)
                     {
-                        if (MetadataKeys.Contains(key))
+                        if (MetadataKeys.Contains(key) || done?.Contains(value) == true)
                         {
                             continue;
                         }
@@ -50,7 +66,7 @@ internal static class JsonResponseRewriter
                             (updates ??= []).Add((key, processed));
                         }
                     }
-                    else if (!Walk(child, processor, ref changed))
+                    else if (!Walk(child, processor, done, ref changed))
                     {
                         return false;
                     }
@@ -72,6 +88,11 @@ internal static class JsonResponseRewriter
                 {
                     if (array[i] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
                     {
+                        if (done?.Contains(value) == true)
+                        {
+                            continue;
+                        }
+
                         var text = value.GetValue<string>();
                         var processed = processor.ProcessWhole(text);
                         if (processed is null)
@@ -85,7 +106,7 @@ internal static class JsonResponseRewriter
                             changed = true;
                         }
                     }
-                    else if (!Walk(array[i], processor, ref changed))
+                    else if (!Walk(array[i], processor, done, ref changed))
                     {
                         return false;
                     }

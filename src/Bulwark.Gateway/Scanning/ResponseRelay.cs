@@ -20,6 +20,9 @@ internal static class ResponseRelay
     private const long MaxInspectedBodyBytes = 32 * 1024 * 1024;
     private const int ReadBufferSize = 16 * 1024;
 
+    /// <summary>The rule code when a stream is ended because an event could not be inspected (see <see cref="SseTransformer"/>).</summary>
+    private const string UninspectableStream = "response_not_inspectable";
+
     public static async Task<ForwarderError> RelayInspectedAsync(
         HttpContext context, RouteConfig route, GatewayRequestFeature feature, ResponseTextProcessor processor,
         HttpResponseMessage upstream, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted, IResponseBodyObserver? observer = null)
@@ -131,9 +134,11 @@ internal static class ResponseRelay
         context.Response.ContentLength = null; // the body changes length as it is processed
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        var transformer = new SseTransformer(processor, entities => Encoding.UTF8.GetString(GatewayErrors.Build(
-            feature, route.Provider, StatusCodes.Status403Forbidden, GatewayErrors.PolicyType, "sensitive_data_in_response",
-            $"The model's answer was blocked on route '{route.Name}': it contains {string.Join(", ", entities)}", entities: entities)));
+        var transformer = new SseTransformer(processor, entities => Encoding.UTF8.GetString(entities is null
+            ? GatewayErrors.Build(feature, route.Provider, StatusCodes.Status502BadGateway, GatewayErrors.GatewayType, UninspectableStream,
+                $"The upstream's answer on route '{route.Name}' was ended: it sent an event the gateway cannot inspect")
+            : GatewayErrors.Build(feature, route.Provider, StatusCodes.Status403Forbidden, GatewayErrors.PolicyType, "sensitive_data_in_response",
+                $"The model's answer was blocked on route '{route.Name}': it contains {string.Join(", ", entities)}", entities: entities)));
         var output = new ArrayBufferWriter<byte>(ReadBufferSize);
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
         try
@@ -144,23 +149,28 @@ internal static class ResponseRelay
             {
                 timeout.CancelAfter(idle);
                 var read = await source.ReadAsync(buffer, timeout.Token).ConfigureAwait(false);
+                bool open;
                 if (read == 0)
                 {
+                    // The end releases what the sequences held back, which a rule may still block.
                     transformer.Complete(output);
-                    await WriteAsync(context, output, aborted).ConfigureAwait(false);
-                    return ForwarderError.None;
+                    open = !transformer.Blocked;
+                }
+                else
+                {
+                    observer?.OnData(buffer.AsSpan(0, read));
+                    open = transformer.Feed(buffer.AsSpan(0, read), output);
                 }
 
-                observer?.OnData(buffer.AsSpan(0, read));
-                var open = transformer.Feed(buffer.AsSpan(0, read), output);
                 await WriteAsync(context, output, aborted).ConfigureAwait(false);
                 if (!open)
                 {
-                    // A response rule blocked: the error event is out for clients that read error events (the
-                    // Python SDK raises on it). Aborting the connection makes every other client see the stream fail
-                    // rather than end normally (the .NET SDK ignores error events). Not reading on cancels the upstream.
-                    feature.Decision = Decision.Blocked;
-                    feature.Rule = "sensitive_data_in_response";
+                    // A response rule blocked (or an event could not be inspected): the error event is out for
+                    // clients that read error events (the Python SDK raises on it). Aborting the connection makes
+                    // every other client see the stream fail rather than end normally (the .NET SDK ignores error
+                    // events). Not reading on cancels the upstream.
+                    feature.Decision = transformer.Uninspectable ? Decision.Error : Decision.Blocked;
+                    feature.Rule = transformer.Uninspectable ? UninspectableStream : "sensitive_data_in_response";
                     await AbortAfterDrainAsync(context, aborted).ConfigureAwait(false);
                     return ForwarderError.None;
                 }
@@ -168,6 +178,11 @@ internal static class ResponseRelay
                 if (processor.BlockedEntities is null && feature.Decision == Decision.Allowed && processor.RedactedText)
                 {
                     feature.Decision = Decision.Redacted;
+                }
+
+                if (read == 0)
+                {
+                    return ForwarderError.None;
                 }
             }
         }
