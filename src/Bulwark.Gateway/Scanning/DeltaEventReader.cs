@@ -22,8 +22,25 @@ namespace Bulwark.Gateway.Scanning;
 /// </remarks>
 internal sealed class DeltaEventReader
 {
-    private static readonly string[] ChatDeltaFields = ["content", "reasoning_content", "refusal"];
-    private static readonly string[] AnthropicFields = ["text", "partial_json", "thinking"];
+    /// <summary>The texts of a chat delta that are delta sequences, in the order both paths process them.</summary>
+    internal static readonly string[] ChatDeltaFields = ["content", "reasoning_content", "reasoning", "refusal"];
+
+    /// <summary>The texts of an Anthropic <c>content_block_delta</c>'s delta that are delta sequences.</summary>
+    internal static readonly string[] AnthropicFields = ["text", "partial_json", "thinking"];
+
+    /// <summary>
+    /// The Responses API's streamed texts: <c>response.{name}.delta</c> events carry a piece in <c>delta</c>, and
+    /// <c>response.{name}.done</c> ends the sequence.
+    /// </summary>
+    private static readonly string[] ResponsesTexts =
+    [
+        "output_text", "refusal", "function_call_arguments", "reasoning_text", "reasoning_summary_text", "custom_tool_call_input",
+        "mcp_call_arguments", "code_interpreter_call_code", "audio.transcript",
+    ];
+
+    private static readonly HashSet<string> ResponsesDeltaTypes = [.. ResponsesTexts.Select(t => $"response.{t}.delta")];
+    private static readonly HashSet<string> ResponsesDoneTypes = [.. ResponsesTexts.Select(t => $"response.{t}.done")];
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ResponsesDeltaLookup = ResponsesDeltaTypes.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly byte[][] ChatDeltaNames = [.. ChatDeltaFields.Select(Encoding.UTF8.GetBytes)];
     private static readonly byte[][] AnthropicNames = [.. AnthropicFields.Select(Encoding.UTF8.GetBytes)];
 
@@ -39,7 +56,7 @@ internal sealed class DeltaEventReader
     private readonly List<int> _objectStarts = [];
     private readonly List<Frame> _frames = [];
     private readonly List<Choice> _choices = [];
-    private readonly List<Token> _chatDeltas = []; // three a choice: content, reasoning_content, refusal
+    private readonly List<Token> _chatDeltas = []; // one per ChatDeltaFields a choice
     private readonly List<Call> _calls = [];
     private readonly List<Text> _texts = [];
     private readonly List<Token> _strings = []; // every string that is not metadata, in document order
@@ -228,7 +245,10 @@ internal sealed class DeltaEventReader
         if (parent == Frame.Choices)
         {
             _choices.Add(new Choice { IsObject = isObject });
-            _chatDeltas.AddRange(default(Token), default(Token), default(Token));
+            for (var f = 0; f < ChatDeltaFields.Length; f++)
+            {
+                _chatDeltas.Add(default);
+            }
         }
         else if (parent == Frame.ToolCalls)
         {
@@ -290,7 +310,7 @@ internal sealed class DeltaEventReader
                 var field = IndexOf(property, ChatDeltaNames);
                 if (field >= 0)
                 {
-                    _chatDeltas[_chatDeltas.Count - 3 + field] = token;
+                    _chatDeltas[_chatDeltas.Count - ChatDeltaFields.Length + field] = token;
                 }
 
                 return true;
@@ -368,7 +388,7 @@ internal sealed class DeltaEventReader
                 var prefix = (prefixStart, _charCount - prefixStart);
                 for (var f = 0; f < ChatDeltaFields.Length; f++)
                 {
-                    Add(payload, _chatDeltas[(c * 3) + f], prefix, default, ChatDeltaFields[f]);
+                    Add(payload, _chatDeltas[(c * ChatDeltaFields.Length) + f], prefix, default, ChatDeltaFields[f]);
                 }
 
                 Add(payload, choice.Text, prefix, default, "text");
@@ -423,8 +443,7 @@ internal sealed class DeltaEventReader
             return true;
         }
 
-        if (type.SequenceEqual("response.output_text.delta"u8) || type.SequenceEqual("response.function_call_arguments.delta"u8)
-            || type.SequenceEqual("response.reasoning_summary_text.delta"u8))
+        if (IsResponsesDelta(type))
         {
             var prefixStart = _charCount;
             Append('r');
@@ -446,6 +465,18 @@ internal sealed class DeltaEventReader
         }
 
         return false;
+    }
+
+    /// <summary>Whether an event type is a piece of one of the Responses API's streamed texts.</summary>
+    internal static bool IsResponsesDelta(string? type) => type is not null && ResponsesDeltaTypes.Contains(type);
+
+    /// <summary>Whether an event type ends one of the Responses API's streamed texts.</summary>
+    internal static bool IsResponsesDone(string? type) => type is not null && ResponsesDoneTypes.Contains(type);
+
+    private static bool IsResponsesDelta(ReadOnlySpan<byte> type)
+    {
+        Span<char> chars = stackalloc char[64];
+        return type.Length <= chars.Length && Encoding.UTF8.TryGetChars(type, chars, out var written) && ResponsesDeltaLookup.Contains(chars[..written]);
     }
 
     /// <summary>

@@ -561,14 +561,15 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             return ProcessChat(choices);
         }
 
-        return TypeOf(obj) switch
+        var type = TypeOf(obj);
+        return type switch
         {
-            "content_block_delta" => ProcessDelta(obj["delta"] as JsonObject, $"a{obj["index"]}.", ["text", "partial_json", "thinking"]),
+            // A block may start with text (real ones start empty): its deltas continue it.
+            "content_block_start" => ProcessDelta(obj["content_block"] as JsonObject, $"a{obj["index"]}.", DeltaEventReader.AnthropicFields),
+            "content_block_delta" => ProcessDelta(obj["delta"] as JsonObject, $"a{obj["index"]}.", DeltaEventReader.AnthropicFields),
             "content_block_stop" => FlushBefore(output, $"a{obj["index"]}.", key => AnthropicDelta(obj, key)),
-            "response.output_text.delta" or "response.function_call_arguments.delta" or "response.reasoning_summary_text.delta" =>
-                ProcessDelta(obj, $"r{obj["item_id"]}.{obj["content_index"]}.", ["delta"]),
-            "response.output_text.done" or "response.function_call_arguments.done" or "response.reasoning_summary_text.done" =>
-                FlushBefore(output, $"r{obj["item_id"]}.{obj["content_index"]}.", key => ResponsesDelta(obj, key)),
+            _ when DeltaEventReader.IsResponsesDelta(type) => ProcessDelta(obj, $"r{obj["item_id"]}.{obj["content_index"]}.", ["delta"]),
+            _ when DeltaEventReader.IsResponsesDone(type) => FlushBefore(output, $"r{obj["item_id"]}.{obj["content_index"]}.", key => ResponsesDelta(obj, key)),
             _ => true,
         };
     }
@@ -585,7 +586,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             var index = choice["index"]?.ToString() ?? c.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var keyPrefix = $"c{index}.";
             var delta = choice["delta"] as JsonObject;
-            if (!ProcessDelta(delta, keyPrefix, ["content", "reasoning_content", "refusal"])
+            if (!ProcessDelta(delta, keyPrefix, DeltaEventReader.ChatDeltaFields)
                 || !ProcessParts(delta?["content"], keyPrefix + "content")
                 || !ProcessDelta(choice, keyPrefix, ["text"]))
             {

@@ -532,4 +532,47 @@ public sealed class SseTransformerTests
 
         watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
     }
+
+    [Theory]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"PART\"}}]}")] // OpenRouter's reasoning text
+    [InlineData("{\"type\":\"response.refusal.delta\",\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"PART\"}")]
+    [InlineData("{\"type\":\"response.reasoning_text.delta\",\"item_id\":\"rs_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"PART\"}")]
+    [InlineData("{\"type\":\"response.custom_tool_call_input.delta\",\"item_id\":\"ctc_1\",\"output_index\":0,\"delta\":\"PART\"}")]
+    public void Feed_SecretSplitAcrossEventsOfAnotherStreamedText_IsRedacted(string template)
+    {
+        string Event(string part) => "data: " + template.Replace("PART", part, StringComparison.Ordinal) + "\n\n";
+
+        var sent = Run(Create(DefaultDetection), Event("The key is sk-proj-Xq7RtY2mN9vB4"), Event("kL8pW3zH6jF1dS5aG0eQc2UiOyTr and done."), Done);
+
+        sent.ShouldNotContain("kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
+        sent.ShouldNotContain("Xq7RtY2mN9vB4");
+    }
+
+    [Fact]
+    public void Feed_AnthropicBlockStartText_ContinuesIntoItsDeltas()
+    {
+        var sent = Run(
+            Create(DefaultDetection),
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"The key is sk-proj-Xq7RtY2mN9vB4\"}}\n\n",
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"kL8pW3zH6jF1dS5aG0eQc2UiOyTr and done.\"}}\n\n",
+            "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
+
+        sent.ShouldNotContain("kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
+        sent.ShouldNotContain("Xq7RtY2mN9vB4");
+    }
+
+    [Theory]
+    [InlineData("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"mail TEXT now\"}]}}")]
+    [InlineData("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"mail TEXT now\"}}")]
+    [InlineData("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":\"mail TEXT now\"}}")]
+    public void Feed_AnthropicEventsBesideTheDeltas_HaveTheirTextProcessed(string payload)
+    {
+        // Guards: these shapes were already processed whole by the document path.
+        foreach (var text in new[] { Email, Secret })
+        {
+            var sent = Run(Create(RedactEmail), "data: " + payload.Replace("TEXT", text, StringComparison.Ordinal) + "\n\n");
+
+            ShouldNotLeak(sent);
+        }
+    }
 }
