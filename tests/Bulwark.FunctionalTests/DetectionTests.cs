@@ -255,6 +255,86 @@ public sealed class DetectionTests
     }
 
     [Fact]
+    public async Task SecretAfterABareCarriageReturn_InAStream_IsRedactedBeforeTheSdkReadsIt()
+    {
+        // A lone CR ends a line for the SDK's event parser: "event: x\rdata: ..." is an event line and a data line.
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  response:
+                    OPENAI_API_KEY: { action: redact, operator: placeholder }
+            """));
+        fixture.Upstream.Script = (_, _) => new ScriptedResponse
+        {
+            RawEvents =
+            [
+                "event: chunk\r" + FakeUpstream.ChunkEvent("The key is sk-proj-Xq7RtY2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr and done.", first: true),
+                FakeUpstream.EndEvents(1),
+            ],
+        };
+
+        var text = new StringBuilder();
+        await foreach (var update in KeyInjectionTests.ChatClientFor(fixture).CompleteChatStreamingAsync([new UserChatMessage("what is the key")]))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+        }
+
+        text.ToString().ShouldStartWith("The key is <");
+        text.ToString().ShouldNotContain("Xq7RtY2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
+    }
+
+    [Fact]
+    public async Task ContentPartsAndUnreadableJson_InAStream_NeverReachTheClientRaw()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  response:
+                    OPENAI_API_KEY: { action: redact, operator: placeholder }
+            """));
+        fixture.Upstream.Script = (_, _) => new ScriptedResponse
+        {
+            RawEvents =
+            [
+                // Content as parts, the key split across two events.
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"The key is sk-proj-Xq7RtY2mN9vB4\"}]}}]}\n\n",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"kL8pW3zH6jF1dS5aG0eQc2UiOyTr and done. \"}]}}]}\n\n",
+                // A property twice, the second with an escaped key: clients read the second.
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"fine\",\"content\":\"sk-proj-Xq7R\\u0074Y2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr\"}}]}\n\n",
+                FakeUpstream.EndEvents(3),
+            ],
+        };
+        using var client = new HttpClient { BaseAddress = fixture.ProxyAddress };
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/openai/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"m","stream":true,"messages":[{"role":"user","content":"the key?"}]}""", Encoding.UTF8, "application/json"),
+        };
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var body = new StringBuilder();
+        var buffer = new byte[4096];
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync();
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                body.Append(Encoding.UTF8.GetString(buffer, 0, read));
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            // The gateway aborts the connection after the error event.
+        }
+
+        var decoded = System.Text.RegularExpressions.Regex.Replace(body.ToString(), @"\\u([0-9a-fA-F]{4})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString());
+        decoded.ShouldNotContain("kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
+        decoded.ShouldNotContain("Xq7RtY2mN9vB4");
+        body.ToString().ShouldContain("response_not_inspectable");
+        (await fixture.Logs.WaitForAsync(l => l.Contains("[10]", StringComparison.Ordinal))).ShouldBeTrue();
+        fixture.Logs.All.ShouldContain("response_not_inspectable");
+    }
+
+    [Fact]
     public async Task PersonalDataInAStreamedAnswer_OnlyLoggedByDefault_LeavesTheDecisionAllowed()
     {
         await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, string.Empty));
