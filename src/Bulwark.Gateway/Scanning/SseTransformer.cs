@@ -53,10 +53,11 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
     private readonly ArrayBufferWriter<byte> _spliced = new(1024);
     private readonly List<(int Start, int Length, string Text)> _splices = [];
     private readonly DeltaEventReader _reader = new();
-    private readonly ArrayBufferWriter<byte> _otherLines = new(256); // the event's processed non-data lines, as sent
-    private readonly HashSet<string> _clean = new(StringComparer.Ordinal);
-    private readonly HashSet<JsonNode> _sequenced = new(ReferenceEqualityComparer.Instance); // document path: texts a sequence processed
-    private char[] _lineChars = new char[128];
+    // Made when first needed: a chat stream has no other lines, and a plain delta event needs none of these.
+    private ArrayBufferWriter<byte>? _otherLines; // the event's processed non-data lines, as sent
+    private HashSet<string>? _clean; // texts found to need nothing
+    private HashSet<JsonNode>? _sequenced; // document path: texts a sequence processed
+    private char[] _lineChars = [];
     private Utf8JsonWriter? _escaper;
     private bool _afterCr;
     private bool _started;
@@ -154,7 +155,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         {
             Dispatch(output);
         }
-        else if (!Fits(0))
+        else if (!Fits(_line.WrittenCount == 0 ? line.Length : 0)) // a line still in _line is counted already
         {
             BlockUninspectable(output);
         }
@@ -229,7 +230,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
     /// </summary>
     private bool ProcessOtherLines()
     {
-        _otherLines.ResetWrittenCount();
+        _otherLines?.ResetWrittenCount();
         var written = _event.WrittenSpan;
         foreach (var (start, length) in _lines)
         {
@@ -242,9 +243,10 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             line = ValidUtf8(line); // lines were always sent as text
             if (_lineChars.Length < line.Length)
             {
-                _lineChars = new char[Math.Max(line.Length, _lineChars.Length * 2)];
+                _lineChars = new char[Math.Max(line.Length, Math.Max(128, _lineChars.Length * 2))];
             }
 
+            _otherLines ??= new ArrayBufferWriter<byte>(256);
             var chars = _lineChars.AsSpan(0, Encoding.UTF8.GetChars(line, _lineChars));
             switch (ProcessWhole(chars, out var processed))
             {
@@ -268,17 +270,17 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
     /// <summary>Processes a text whole, unless it is one already found to need nothing.</summary>
     private ResponseTextProcessor.DeltaOutcome ProcessWhole(ReadOnlySpan<char> text, out string processed)
     {
-        var clean = _clean.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (clean.Contains(text))
+        if (_clean is not null && _clean.GetAlternateLookup<ReadOnlySpan<char>>().Contains(text))
         {
             processed = string.Empty;
             return ResponseTextProcessor.DeltaOutcome.Unchanged;
         }
 
         var outcome = processor.ProcessWhole(text, out processed, out var isClean);
+        _clean ??= new HashSet<string>(StringComparer.Ordinal);
         if (isClean && _clean.Count < MaxCleanTexts && text.Length <= MaxCleanTextLength)
         {
-            clean.Add(text);
+            _clean.Add(text.ToString());
         }
 
         return outcome;
@@ -519,7 +521,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             return;
         }
 
-        _sequenced.Clear();
+        _sequenced?.Clear();
         var ok = node switch
         {
             JsonObject obj => ProcessSequences(obj, payload, output) && JsonResponseRewriter.Process(obj, processor, out _, _sequenced),
@@ -658,24 +660,19 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             case JsonObject obj:
                 foreach (var name in obj.Select(p => p.Key).ToList())
                 {
-                    if (obj[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+                    if (obj[name] is JsonValue && JsonResponseRewriter.IsMetadata(name))
                     {
-                        if (JsonResponseRewriter.IsMetadata(name))
-                        {
-                            continue;
-                        }
-
-                        var text = WriteSequence(key, value.GetValue<string>());
-                        if (text is null)
-                        {
-                            return false;
-                        }
-
-                        obj[name] = Sequenced(text);
+                        continue; // a part's type
                     }
-                    else if (!ProcessParts(obj[name], key))
+
+                    if (!ProcessPart(obj[name], key, out var text))
                     {
                         return false;
+                    }
+
+                    if (text is not null)
+                    {
+                        obj[name] = Sequenced(text);
                     }
                 }
 
@@ -683,19 +680,14 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    if (array[i] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
-                    {
-                        var text = WriteSequence(key, value.GetValue<string>());
-                        if (text is null)
-                        {
-                            return false;
-                        }
-
-                        array[i] = Sequenced(text);
-                    }
-                    else if (!ProcessParts(array[i], key))
+                    if (!ProcessPart(array[i], key, out var text))
                     {
                         return false;
+                    }
+
+                    if (text is not null)
+                    {
+                        array[i] = Sequenced(text);
                     }
                 }
 
@@ -703,6 +695,19 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             default:
                 return true;
         }
+    }
+
+    /// <summary>One value within the parts: a string goes to the sequence (its replacement comes back), anything else is walked.</summary>
+    private bool ProcessPart(JsonNode? node, string key, out string? replacement)
+    {
+        replacement = null;
+        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+        {
+            replacement = WriteSequence(key, value.GetValue<string>());
+            return replacement is not null;
+        }
+
+        return ProcessParts(node, key);
     }
 
     /// <summary>Writes a delta to its sequence; null when the stream must end (a rule blocked, or too many sequences).</summary>
@@ -727,7 +732,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
     private JsonValue Sequenced(string text)
     {
         var value = JsonValue.Create(text);
-        _sequenced.Add(value);
+        (_sequenced ??= new HashSet<JsonNode>(ReferenceEqualityComparer.Instance)).Add(value);
         return value;
     }
 
@@ -945,7 +950,10 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
     /// <summary>Sends the upstream's current event: its other lines (event, id, comments) as processed, then the data.</summary>
     private void WriteUpstreamEvent(IBufferWriter<byte> output, ReadOnlySpan<byte> data, bool hasData = true)
     {
-        output.Write(_otherLines.WrittenSpan);
+        if (_otherLines is { WrittenCount: > 0 })
+        {
+            output.Write(_otherLines.WrittenSpan);
+        }
 
         if (hasData)
         {
