@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Unicode;
 
 namespace Bulwark.Gateway.Scanning;
@@ -555,15 +557,36 @@ internal sealed class DeltaEventReader
                 }
 
                 return true;
-            case JsonTokenType.Number:
+            case JsonTokenType.Number when IsPlainInteger(payload.Slice(token.Start, token.Length)):
                 AppendUtf8(payload.Slice(token.Start, token.Length));
                 return true;
-            case JsonTokenType.String when !token.Escaped && fallbackPosition < 0:
+            case JsonTokenType.String when !token.Escaped && fallbackPosition < 0
+                && !double.TryParse(payload.Slice(token.Start + 1, token.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out _):
                 AppendUtf8(payload.Slice(token.Start + 1, token.Length));
                 return true;
             default:
-                return false;
+                return false; // another spelling of a number (0.0, 1e0, -0, "0"): the document path writes it as KeyPart does
         }
+    }
+
+    /// <summary>Digits only, no leading zero, exactly a double: already written as <see cref="KeyPart"/> writes it.</summary>
+    private static bool IsPlainInteger(ReadOnlySpan<byte> number) =>
+        number.Length <= 15 && !number.ContainsAnyExceptInRange((byte)'0', (byte)'9') && (number.Length == 1 || number[0] != (byte)'0');
+
+    /// <summary>
+    /// An index or id as it stands in a sequence key. Clients compare indexes as numbers (<c>0</c>, <c>0.0</c>,
+    /// <c>-0</c> and <c>"0"</c> are one choice to them), so a number, or a string that reads as one, takes one
+    /// canonical form: two spellings must not split what the client joins. Other strings stand as they are.
+    /// </summary>
+    internal static string KeyPart(JsonNode? node)
+    {
+        var text = node?.ToString() ?? string.Empty;
+        if (node is not JsonValue || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            return text;
+        }
+
+        return number == 0 ? "0" : number.ToString("R", CultureInfo.InvariantCulture);
     }
 
     private void AppendUtf8(ReadOnlySpan<byte> utf8)

@@ -567,14 +567,19 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         return type switch
         {
             // A block may start with text (real ones start empty): its deltas continue it.
-            "content_block_start" => ProcessDelta(obj["content_block"] as JsonObject, $"a{obj["index"]}.", DeltaEventReader.AnthropicFields),
-            "content_block_delta" => ProcessDelta(obj["delta"] as JsonObject, $"a{obj["index"]}.", DeltaEventReader.AnthropicFields),
-            "content_block_stop" => FlushBefore(output, $"a{obj["index"]}.", key => AnthropicDelta(obj, key)),
-            _ when DeltaEventReader.IsResponsesDelta(type) => ProcessDelta(obj, $"r{obj["item_id"]}.{obj["content_index"]}.", ["delta"]),
-            _ when DeltaEventReader.IsResponsesDone(type) => FlushBefore(output, $"r{obj["item_id"]}.{obj["content_index"]}.", key => ResponsesDelta(obj, key)),
+            "content_block_start" => ProcessDelta(obj["content_block"] as JsonObject, AnthropicPrefix(obj), DeltaEventReader.AnthropicFields),
+            "content_block_delta" => ProcessDelta(obj["delta"] as JsonObject, AnthropicPrefix(obj), DeltaEventReader.AnthropicFields),
+            "content_block_stop" => FlushBefore(output, AnthropicPrefix(obj), key => AnthropicDelta(obj, key)),
+            _ when DeltaEventReader.IsResponsesDelta(type) => ProcessDelta(obj, ResponsesPrefix(obj), ["delta"]),
+            _ when DeltaEventReader.IsResponsesDone(type) => FlushBefore(output, ResponsesPrefix(obj), key => ResponsesDelta(obj, key)),
             _ => true,
         };
     }
+
+    private static string AnthropicPrefix(JsonObject evt) => $"a{DeltaEventReader.KeyPart(evt["index"])}.";
+
+    private static string ResponsesPrefix(JsonObject evt) =>
+        $"r{DeltaEventReader.KeyPart(evt["item_id"])}.{DeltaEventReader.KeyPart(evt["content_index"])}.";
 
     private bool ProcessChat(JsonArray choices)
     {
@@ -585,7 +590,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
                 continue;
             }
 
-            var index = choice["index"]?.ToString() ?? c.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var index = choice["index"] is { } i ? DeltaEventReader.KeyPart(i) : c.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var keyPrefix = $"c{index}.";
             var delta = choice["delta"] as JsonObject;
             if (!ProcessDelta(delta, keyPrefix, DeltaEventReader.ChatDeltaFields)
@@ -600,7 +605,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
                 foreach (var call in calls)
                 {
                     if (call is JsonObject callObj && callObj["function"] is JsonObject function
-                        && !ProcessDelta(function, $"{keyPrefix}t{callObj["index"]}.", ["arguments"]))
+                        && !ProcessDelta(function, $"{keyPrefix}t{DeltaEventReader.KeyPart(callObj["index"])}.", ["arguments"]))
                     {
                         return false;
                     }

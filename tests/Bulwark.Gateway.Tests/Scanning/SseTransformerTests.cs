@@ -575,4 +575,22 @@ public sealed class SseTransformerTests
             ShouldNotLeak(sent);
         }
     }
+
+    [Theory]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"PART\"}}]}", "{\"choices\":[{\"index\":0.0,\"delta\":{\"content\":\"PART\"}}]}")]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"function\":{\"arguments\":\"PART\"}}]}}]}", "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1e0,\"function\":{\"arguments\":\"PART\"}}]}}]}")]
+    [InlineData("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"PART\"}}", "{\"type\":\"content_block_delta\",\"index\":-0,\"delta\":{\"type\":\"text_delta\",\"text\":\"PART\"}}")]
+    [InlineData("{\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"content_index\":0,\"delta\":\"PART\"}", "{\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"content_index\":0.0,\"delta\":\"PART\"}")]
+    public void Feed_AnotherSpellingOfTheSameIndex_ContinuesTheSameSequence(string first, string second)
+    {
+        // Clients compare indexes as numbers: both halves land in one text for them, so they must for the gateway.
+        var sent = Run(
+            Create(DefaultDetection),
+            "data: " + first.Replace("PART", "The key is sk-proj-Xq7RtY2mN9vB4", StringComparison.Ordinal) + "\n\n",
+            "data: " + second.Replace("PART", "kL8pW3zH6jF1dS5aG0eQc2UiOyTr and done.", StringComparison.Ordinal) + "\n\n",
+            Done);
+
+        sent.ShouldNotContain("kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
+        sent.ShouldNotContain("Xq7RtY2mN9vB4");
+    }
 }
