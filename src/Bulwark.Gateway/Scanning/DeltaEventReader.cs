@@ -8,9 +8,9 @@ namespace Bulwark.Gateway.Scanning;
 
 /// <summary>
 /// Finds the delta texts of one common streamed event in its UTF-8 JSON without building a document: a chat chunk
-/// (<c>choices[i].delta.content</c>, <c>reasoning_content</c>, <c>refusal</c>, <c>choices[i].text</c>,
-/// <c>tool_calls[j].function.arguments</c>), an Anthropic <c>content_block_delta</c> (<c>delta.text</c>,
-/// <c>partial_json</c>, <c>thinking</c>) or a Responses <c>*.delta</c>. Each text comes with the key of its delta
+/// (<c>choices[i].delta.content</c>, <c>reasoning_content</c>, <c>reasoning</c>, <c>refusal</c>,
+/// <c>choices[i].text</c>, <c>tool_calls[j].function.arguments</c>), an Anthropic <c>content_block_delta</c>
+/// (<c>delta.text</c>, <c>partial_json</c>, <c>thinking</c>) or one of the Responses API's text deltas. Each text comes with the key of its delta
 /// sequence and where its string token stands, so the caller can splice a processed text in place. Every other
 /// string of the event that is not an identifier or enumeration (<see cref="JsonResponseRewriter.IsMetadata"/>) comes
 /// after them as a whole text, to be processed on its own, as the document path's walk processes it.

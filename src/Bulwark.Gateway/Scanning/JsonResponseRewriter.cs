@@ -17,7 +17,7 @@ internal static class JsonResponseRewriter
         "tool_call_id", "call_id", "item_id", "status", "request_id", "created", "logprobs", "event",
     };
 
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> MetadataLookup = MetadataKeys.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly byte[][] MetadataNames = [.. MetadataKeys.Select(Encoding.UTF8.GetBytes)];
 
     /// <summary>Whether a string under this property name is an identifier or enumeration, left as it is.</summary>
     public static bool IsMetadata(string name) => MetadataKeys.Contains(name);
@@ -25,8 +25,16 @@ internal static class JsonResponseRewriter
     /// <summary>Whether a string under this (unescaped UTF-8) property name is an identifier or enumeration, left as it is.</summary>
     public static bool IsMetadata(ReadOnlySpan<byte> name)
     {
-        Span<char> chars = stackalloc char[32];
-        return name.Length <= chars.Length && Encoding.UTF8.TryGetChars(name, chars, out var written) && MetadataLookup.Contains(chars[..written]);
+        // Asked for every string of every streamed delta event: a length test rejects most names at once.
+        foreach (var candidate in MetadataNames)
+        {
+            if (candidate.Length == name.Length && name.SequenceEqual(candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

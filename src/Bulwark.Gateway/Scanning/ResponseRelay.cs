@@ -17,7 +17,7 @@ namespace Bulwark.Gateway.Scanning;
 internal static class ResponseRelay
 {
     /// <summary>Largest non-streamed response body that is inspected; a larger one is refused rather than passed unread.</summary>
-    private const long MaxInspectedBodyBytes = 32 * 1024 * 1024;
+    internal const long MaxInspectedBodyBytes = 32 * 1024 * 1024;
     private const int ReadBufferSize = 16 * 1024;
 
     /// <summary>The rule code when a stream is ended because an event could not be inspected (see <see cref="SseTransformer"/>).</summary>

@@ -30,12 +30,12 @@ namespace Bulwark.Gateway.Scanning;
 internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IReadOnlyList<string>?, string> errorEvent)
 {
     /// <summary>The largest event (its lines and their count) held to be inspected, as large as a JSON answer may be.</summary>
-    public const int MaxEventBytes = 32 * 1024 * 1024;
+    public const int MaxEventBytes = (int)ResponseRelay.MaxInspectedBodyBytes;
 
     /// <summary>Delta sequences open at once; a real stream has a few (choices, tool calls, content blocks).</summary>
     public const int MaxOpenSequences = 1024;
 
-    /// <summary>Texts known to need nothing (event names, ids, model names) are remembered, up to this many and this long.</summary>
+    /// <summary>Texts known to need nothing (an event line, a value every event repeats) are remembered, up to this many and this long.</summary>
     private const int MaxCleanTexts = 64;
     private const int MaxCleanTextLength = 256;
 
