@@ -370,6 +370,23 @@ public sealed class DetectionTests
     }
 
     [Fact]
+    public async Task ResponseBlockRule_WhenTheStreamEndsHoldingTheEntity_FailsTheStreamForTheSdk()
+    {
+        // Short enough to stay held back, and no finish or [DONE]: the card is found only when the upstream closes.
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  response:
+                    CREDIT_CARD: { action: block }
+            """));
+        fixture.Upstream.Script = (_, _) => new ScriptedResponse { RawEvents = [FakeUpstream.ChunkEvent($"Card {Card}", first: true)] };
+
+        var error = await Should.ThrowAsync<Exception>(() => StreamedTextAsync(fixture, "give me a card"));
+
+        error.ShouldNotBeOfType<ShouldAssertException>();
+        (await fixture.Logs.WaitForAsync(l => l.Contains("[10]", StringComparison.Ordinal))).ShouldBeTrue();
+        fixture.Logs.All.ShouldContain("decision=blocked");
+    }
+
+    [Fact]
     public async Task ResponseBlockRule_OnAJsonAnswer_Returns403NamingTheEntity()
     {
         await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
