@@ -31,6 +31,32 @@ public sealed class DetectionTests
         return doc.RootElement.GetProperty("messages").EnumerateArray().Last().GetProperty("content").GetString()!;
     }
 
+    /// <summary>The answer's text as the OpenAI SDK reads it from a streamed chat completion.</summary>
+    private static async Task<string> StreamedTextAsync(GatewayFixture fixture, string prompt)
+    {
+        var text = new StringBuilder();
+        await foreach (var update in KeyInjectionTests.ChatClientFor(fixture).CompleteChatStreamingAsync([new UserChatMessage(prompt)]))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>A gateway whose route redacts OpenAI keys in answers, before an upstream that streams <paramref name="events"/> as given.</summary>
+    private static async Task<GatewayFixture> StartRedactingKeysAsync(params string[] events)
+    {
+        var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  response:
+                    OPENAI_API_KEY: { action: redact, operator: placeholder }
+            """));
+        fixture.Upstream.Script = (_, _) => new ScriptedResponse { RawEvents = events };
+        return fixture;
+    }
+
     [Fact]
     public async Task CardNumberInPrompt_DefaultPolicyBlocks_ErrorNamesEntityNotValue()
     {
@@ -211,17 +237,10 @@ public sealed class DetectionTests
             StreamDeltas = ["Sure, I will ", "email <EMA", "IL_ADD", "RESS_", "1", ">", " tomorrow."],
         };
 
-        var text = new StringBuilder();
-        await foreach (var update in KeyInjectionTests.ChatClientFor(fixture).CompleteChatStreamingAsync([new UserChatMessage($"Email {Email} please")]))
-        {
-            foreach (var part in update.ContentUpdate)
-            {
-                text.Append(part.Text);
-            }
-        }
+        var text = await StreamedTextAsync(fixture, $"Email {Email} please");
 
         LastUserContent(fixture.Upstream.Requests.ShouldHaveSingleItem()).ShouldBe("Email <EMAIL_ADDRESS_1> please");
-        text.ToString().ShouldBe($"Sure, I will email {Email} tomorrow.");
+        text.ShouldBe($"Sure, I will email {Email} tomorrow.");
     }
 
     [Fact]
@@ -238,20 +257,68 @@ public sealed class DetectionTests
             StreamDeltas = ["The key is sk-proj-", "Xq7RtY2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr", "Ze and done."],
         };
 
-        var text = new StringBuilder();
-        await foreach (var update in KeyInjectionTests.ChatClientFor(fixture).CompleteChatStreamingAsync([new UserChatMessage("what is the key")]))
-        {
-            foreach (var part in update.ContentUpdate)
-            {
-                text.Append(part.Text);
-            }
-        }
+        var text = await StreamedTextAsync(fixture, "what is the key");
 
-        text.ToString().ShouldNotContain("Xq7RtY2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
-        text.ToString().ShouldStartWith("The key is <");
-        text.ToString().ShouldEndWith("> and done.");
+        text.ShouldNotContain("Xq7RtY2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
+        text.ShouldStartWith("The key is <");
+        text.ShouldEndWith("> and done.");
         (await fixture.Logs.WaitForAsync(l => l.Contains("[10]", StringComparison.Ordinal))).ShouldBeTrue();
         fixture.Logs.All.ShouldContain("decision=redacted");
+    }
+
+    [Fact]
+    public async Task SecretAfterABareCarriageReturn_InAStream_IsRedactedBeforeTheSdkReadsIt()
+    {
+        // A lone CR ends a line for the SDK's event parser: "event: x\rdata: ..." is an event line and a data line.
+        await using var fixture = await StartRedactingKeysAsync(
+            "event: chunk\r" + FakeUpstream.ChunkEvent("The key is sk-proj-Xq7RtY2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr and done.", first: true),
+            FakeUpstream.EndEvents(1));
+
+        var text = await StreamedTextAsync(fixture, "what is the key");
+
+        text.ShouldStartWith("The key is <");
+        text.ShouldNotContain("Xq7RtY2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
+    }
+
+    [Fact]
+    public async Task ContentPartsAndUnreadableJson_InAStream_NeverReachTheClientRaw()
+    {
+        await using var fixture = await StartRedactingKeysAsync(
+            // Content as parts, the key split across two events.
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"The key is sk-proj-Xq7RtY2mN9vB4\"}]}}]}\n\n",
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"kL8pW3zH6jF1dS5aG0eQc2UiOyTr and done. \"}]}}]}\n\n",
+            // A property twice, the second with an escaped key: clients read the second.
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"fine\",\"content\":\"sk-proj-Xq7R\\u0074Y2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr\"}}]}\n\n",
+            FakeUpstream.EndEvents(3));
+        using var client = new HttpClient { BaseAddress = fixture.ProxyAddress };
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/openai/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"m","stream":true,"messages":[{"role":"user","content":"the key?"}]}""", Encoding.UTF8, "application/json"),
+        };
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var body = new StringBuilder();
+        var buffer = new byte[4096];
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync();
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                body.Append(Encoding.UTF8.GetString(buffer, 0, read));
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            // The gateway aborts the connection after the error event.
+        }
+
+        var decoded = System.Text.RegularExpressions.Regex.Replace(body.ToString(), @"\\u([0-9a-fA-F]{4})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString());
+        decoded.ShouldNotContain("kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
+        decoded.ShouldNotContain("Xq7RtY2mN9vB4");
+        body.ToString().ShouldContain("response_not_inspectable");
+        (await fixture.Logs.WaitForAsync(l => l.Contains("[10]", StringComparison.Ordinal))).ShouldBeTrue();
+        fixture.Logs.All.ShouldContain("response_not_inspectable");
     }
 
     [Fact]
@@ -263,16 +330,9 @@ public sealed class DetectionTests
             StreamDeltas = ["Write to ", "support@example.com", " and they will answer."],
         };
 
-        var text = new StringBuilder();
-        await foreach (var update in KeyInjectionTests.ChatClientFor(fixture).CompleteChatStreamingAsync([new UserChatMessage("who do I write to")]))
-        {
-            foreach (var part in update.ContentUpdate)
-            {
-                text.Append(part.Text);
-            }
-        }
+        var text = await StreamedTextAsync(fixture, "who do I write to");
 
-        text.ToString().ShouldBe("Write to support@example.com and they will answer."); // counted, not changed
+        text.ShouldBe("Write to support@example.com and they will answer."); // counted, not changed
         (await fixture.Logs.WaitForAsync(l => l.Contains("[10]", StringComparison.Ordinal))).ShouldBeTrue();
         var line = fixture.Logs.Lines.Single(l => l.Contains("[10]", StringComparison.Ordinal));
         line.ShouldContain("decision=allowed");
@@ -307,6 +367,23 @@ public sealed class DetectionTests
         received.ToString().ShouldNotContain("0343");
         received.ToString().ShouldStartWith("Here is a sentence"); // what came well before the card was delivered
         error.ShouldNotBeOfType<ShouldAssertException>();
+    }
+
+    [Fact]
+    public async Task ResponseBlockRule_WhenTheStreamEndsHoldingTheEntity_FailsTheStreamForTheSdk()
+    {
+        // Short enough to stay held back, and no finish or [DONE]: the card is found only when the upstream closes.
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  response:
+                    CREDIT_CARD: { action: block }
+            """));
+        fixture.Upstream.Script = (_, _) => new ScriptedResponse { RawEvents = [FakeUpstream.ChunkEvent($"Card {Card}", first: true)] };
+
+        var error = await Should.ThrowAsync<Exception>(() => StreamedTextAsync(fixture, "give me a card"));
+
+        error.ShouldNotBeOfType<ShouldAssertException>();
+        (await fixture.Logs.WaitForAsync(l => l.Contains("[10]", StringComparison.Ordinal))).ShouldBeTrue();
+        fixture.Logs.All.ShouldContain("decision=blocked");
     }
 
     [Fact]

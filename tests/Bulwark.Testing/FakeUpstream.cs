@@ -204,6 +204,19 @@ public sealed class FakeUpstream : IAsyncDisposable
             return;
         }
 
+        if (scripted.RawEvents is { } raw)
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+            foreach (var text in raw)
+            {
+                await context.Response.WriteAsync(text, context.RequestAborted).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         context.Response.StatusCode = scripted.Status;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(scripted.Body ?? ChatCompletionJson(DefaultAnswer), context.RequestAborted).ConfigureAwait(false);
@@ -284,12 +297,15 @@ public sealed class FakeUpstream : IAsyncDisposable
     }
 }
 
-/// <summary>A scripted answer: a status and JSON body, or a stream of content deltas, optionally after a delay.</summary>
+/// <summary>A scripted answer: a status and JSON body, a stream of content deltas or a raw event stream, optionally after a delay.</summary>
 public sealed record ScriptedResponse(int Status = 200, string? Body = null)
 {
     public TimeSpan Delay { get; init; }
 
     public IReadOnlyList<string>? StreamDeltas { get; init; }
+
+    /// <summary>An event stream sent exactly as given, one flushed write per string: for shapes the fake does not make.</summary>
+    public IReadOnlyList<string>? RawEvents { get; init; }
 
     public TimeSpan EventDelay { get; init; }
 

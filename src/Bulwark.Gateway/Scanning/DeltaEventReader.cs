@@ -1,28 +1,56 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Unicode;
 
 namespace Bulwark.Gateway.Scanning;
 
 /// <summary>
 /// Finds the delta texts of one common streamed event in its UTF-8 JSON without building a document: a chat chunk
-/// (<c>choices[i].delta.content</c>, <c>reasoning_content</c>, <c>refusal</c>, <c>choices[i].text</c>,
-/// <c>tool_calls[j].function.arguments</c>), an Anthropic <c>content_block_delta</c> (<c>delta.text</c>,
-/// <c>partial_json</c>, <c>thinking</c>) or a Responses <c>*.delta</c>. Each text comes with the key of its delta
-/// sequence and where its string token stands, so the caller can splice a processed text in place.
+/// (<c>choices[i].delta.content</c>, <c>reasoning_content</c>, <c>reasoning</c>, <c>refusal</c>,
+/// <c>choices[i].text</c>, <c>tool_calls[j].function.arguments</c>), an Anthropic <c>content_block_delta</c>
+/// (<c>delta.text</c>, <c>partial_json</c>, <c>thinking</c>) or one of the Responses API's text deltas. Each text comes with the key of its delta
+/// sequence and where its string token stands, so the caller can splice a processed text in place. Every other
+/// string of the event that is not an identifier or enumeration (<see cref="JsonResponseRewriter.IsMetadata"/>) comes
+/// after them as a whole text, to be processed on its own, as the document path's walk processes it.
 /// </summary>
 /// <remarks>
 /// It answers only when it is sure it sees what <see cref="SseTransformer"/>'s document path would process, in the
 /// same order: any event it is not sure about (not a known shape, a finish reason or a stop that flushes, a
-/// duplicate or escaped property name, an index that is not a number, a string that does not decode, invalid JSON
-/// or UTF-8, a bare CR) is left to the document path. Text it cannot locate is never sent unprocessed.
+/// duplicate or escaped property name, chat content given as parts, an object with very many properties, an index
+/// that is not a number, a string that does not decode, invalid JSON or UTF-8, a bare CR) is left to the document
+/// path. Text it cannot locate is never sent unprocessed.
 /// </remarks>
 internal sealed class DeltaEventReader
 {
-    private static readonly string[] ChatDeltaFields = ["content", "reasoning_content", "refusal"];
-    private static readonly string[] AnthropicFields = ["text", "partial_json", "thinking"];
+    /// <summary>The texts of a chat delta that are delta sequences, in the order both paths process them.</summary>
+    internal static readonly string[] ChatDeltaFields = ["content", "reasoning_content", "reasoning", "refusal"];
+
+    /// <summary>The texts of an Anthropic <c>content_block_delta</c>'s delta that are delta sequences.</summary>
+    internal static readonly string[] AnthropicFields = ["text", "partial_json", "thinking"];
+
+    /// <summary>
+    /// The Responses API's streamed texts: <c>response.{name}.delta</c> events carry a piece in <c>delta</c>, and
+    /// <c>response.{name}.done</c> ends the sequence.
+    /// </summary>
+    private static readonly string[] ResponsesTexts =
+    [
+        "output_text", "refusal", "function_call_arguments", "reasoning_text", "reasoning_summary_text", "custom_tool_call_input",
+        "mcp_call_arguments", "code_interpreter_call_code", "audio.transcript",
+    ];
+
+    private static readonly HashSet<string> ResponsesDeltaTypes = [.. ResponsesTexts.Select(t => $"response.{t}.delta")];
+    private static readonly HashSet<string> ResponsesDoneTypes = [.. ResponsesTexts.Select(t => $"response.{t}.done")];
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ResponsesDeltaLookup = ResponsesDeltaTypes.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly byte[][] ChatDeltaNames = [.. ChatDeltaFields.Select(Encoding.UTF8.GetBytes)];
     private static readonly byte[][] AnthropicNames = [.. AnthropicFields.Select(Encoding.UTF8.GetBytes)];
+
+    /// <summary>
+    /// Past this many properties in one object the event goes to the document path, whose duplicate check does not
+    /// grow with the square of their number as this one's does. Real events have a dozen at most.
+    /// </summary>
+    private const int MaxPropertiesPerObject = 64;
 
     // Property names of the open objects, for the duplicate check: (start, length) in the payload; and where each
     // open object's names begin in that list.
@@ -30,9 +58,11 @@ internal sealed class DeltaEventReader
     private readonly List<int> _objectStarts = [];
     private readonly List<Frame> _frames = [];
     private readonly List<Choice> _choices = [];
-    private readonly List<Token> _chatDeltas = []; // three a choice: content, reasoning_content, refusal
+    private readonly List<Token> _chatDeltas = []; // one per ChatDeltaFields a choice
     private readonly List<Call> _calls = [];
     private readonly List<Text> _texts = [];
+    private readonly List<Token> _strings = []; // every string that is not metadata, in document order
+    private readonly List<bool> _used = []; // per string: taken as a delta text
     private char[] _chars = new char[256];
     private int _charCount;
 
@@ -102,6 +132,8 @@ internal sealed class DeltaEventReader
         _chatDeltas.Clear();
         _calls.Clear();
         _texts.Clear();
+        _strings.Clear();
+        _used.Clear();
         _charCount = 0;
         _type = default;
         _rootIndex = default;
@@ -124,7 +156,7 @@ internal sealed class DeltaEventReader
             switch (reader.TokenType)
             {
                 case JsonTokenType.PropertyName:
-                    if (reader.ValueIsEscaped || IsDuplicate(payload, reader.ValueSpan))
+                    if (reader.ValueIsEscaped || _names.Count - _objectStarts[^1] >= MaxPropertiesPerObject || IsDuplicate(payload, reader.ValueSpan))
                     {
                         return false;
                     }
@@ -133,6 +165,11 @@ internal sealed class DeltaEventReader
                     _names.Add(((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length));
                     continue;
                 case JsonTokenType.StartObject:
+                    if (IsContentParts(parent, property))
+                    {
+                        return false;
+                    }
+
                     var frame = parent switch
                     {
                         null => Frame.Root,
@@ -147,7 +184,7 @@ internal sealed class DeltaEventReader
                     Open(frame, isObject: true);
                     break;
                 case JsonTokenType.StartArray:
-                    if (parent is null)
+                    if (parent is null || IsContentParts(parent, property))
                     {
                         return false;
                     }
@@ -191,6 +228,10 @@ internal sealed class DeltaEventReader
         return true;
     }
 
+    /// <summary>Chat content as parts rather than a string: the document path feeds each part's text to the content's sequence.</summary>
+    private static bool IsContentParts(Frame? parent, ReadOnlySpan<byte> property) =>
+        parent == Frame.ChoiceDelta && property.SequenceEqual("content"u8);
+
     private void Open(Frame frame, bool isObject)
     {
         _frames.Add(frame);
@@ -206,7 +247,10 @@ internal sealed class DeltaEventReader
         if (parent == Frame.Choices)
         {
             _choices.Add(new Choice { IsObject = isObject });
-            _chatDeltas.AddRange(default(Token), default(Token), default(Token));
+            for (var f = 0; f < ChatDeltaFields.Length; f++)
+            {
+                _chatDeltas.Add(default);
+            }
         }
         else if (parent == Frame.ToolCalls)
         {
@@ -217,6 +261,13 @@ internal sealed class DeltaEventReader
     private bool OnValue(Frame parent, ReadOnlySpan<byte> property, ref Utf8JsonReader reader)
     {
         var token = Token.From(ref reader);
+        if (token.Kind == JsonTokenType.String && (property.IsEmpty || !JsonResponseRewriter.IsMetadata(property)))
+        {
+            token = token with { Slot = _strings.Count + 1 };
+            _strings.Add(token);
+            _used.Add(false);
+        }
+
         switch (parent)
         {
             case Frame.Root:
@@ -261,7 +312,7 @@ internal sealed class DeltaEventReader
                 var field = IndexOf(property, ChatDeltaNames);
                 if (field >= 0)
                 {
-                    _chatDeltas[_chatDeltas.Count - 3 + field] = token;
+                    _chatDeltas[_chatDeltas.Count - ChatDeltaFields.Length + field] = token;
                 }
 
                 return true;
@@ -339,7 +390,7 @@ internal sealed class DeltaEventReader
                 var prefix = (prefixStart, _charCount - prefixStart);
                 for (var f = 0; f < ChatDeltaFields.Length; f++)
                 {
-                    Add(payload, _chatDeltas[(c * 3) + f], prefix, default, ChatDeltaFields[f]);
+                    Add(payload, _chatDeltas[(c * ChatDeltaFields.Length) + f], prefix, default, ChatDeltaFields[f]);
                 }
 
                 Add(payload, choice.Text, prefix, default, "text");
@@ -364,6 +415,7 @@ internal sealed class DeltaEventReader
                 }
             }
 
+            AddWholeTexts(payload);
             return true;
         }
 
@@ -389,11 +441,11 @@ internal sealed class DeltaEventReader
                 Add(payload, _anthropic[f], prefix, default, AnthropicFields[f]);
             }
 
+            AddWholeTexts(payload);
             return true;
         }
 
-        if (type.SequenceEqual("response.output_text.delta"u8) || type.SequenceEqual("response.function_call_arguments.delta"u8)
-            || type.SequenceEqual("response.reasoning_summary_text.delta"u8))
+        if (IsResponsesDelta(type))
         {
             var prefixStart = _charCount;
             Append('r');
@@ -410,10 +462,23 @@ internal sealed class DeltaEventReader
 
             Append('.');
             Add(payload, _rootDeltaText, (prefixStart, _charCount - prefixStart), default, "delta");
+            AddWholeTexts(payload);
             return true;
         }
 
         return false;
+    }
+
+    /// <summary>Whether an event type is a piece of one of the Responses API's streamed texts.</summary>
+    internal static bool IsResponsesDelta(string? type) => type is not null && ResponsesDeltaTypes.Contains(type);
+
+    /// <summary>Whether an event type ends one of the Responses API's streamed texts.</summary>
+    internal static bool IsResponsesDone(string? type) => type is not null && ResponsesDoneTypes.Contains(type);
+
+    private static bool IsResponsesDelta(ReadOnlySpan<byte> type)
+    {
+        Span<char> chars = stackalloc char[64];
+        return type.Length <= chars.Length && Encoding.UTF8.TryGetChars(type, chars, out var written) && ResponsesDeltaLookup.Contains(chars[..written]);
     }
 
     /// <summary>
@@ -431,8 +496,29 @@ internal sealed class DeltaEventReader
         Append(prefix);
         Append(part);
         Append(field);
-        var keyLength = _charCount - keyStart;
+        if (token.Slot > 0)
+        {
+            _used[token.Slot - 1] = true;
+        }
 
+        AddText(payload, token, keyStart, _charCount - keyStart, whole: false);
+    }
+
+    /// <summary>The strings no delta sequence took, in document order: each is processed whole.</summary>
+    private void AddWholeTexts(ReadOnlySpan<byte> payload)
+    {
+        for (var i = 0; i < _strings.Count; i++)
+        {
+            if (!_used[i])
+            {
+                AddText(payload, _strings[i], 0, 0, whole: true);
+            }
+        }
+    }
+
+    /// <summary>Decodes a string token into the char buffer and lists it.</summary>
+    private void AddText(ReadOnlySpan<byte> payload, Token token, int keyStart, int keyLength, bool whole)
+    {
         var raw = payload.Slice(token.Start, token.Length + 2);
         var charStart = _charCount;
         int length;
@@ -451,7 +537,7 @@ internal sealed class DeltaEventReader
         }
 
         _charCount += length;
-        _texts.Add(new Text(token.Start, token.Length + 2, keyStart, keyLength, charStart, length));
+        _texts.Add(new Text(token.Start, token.Length + 2, keyStart, keyLength, charStart, length, whole));
     }
 
     /// <summary>
@@ -471,15 +557,36 @@ internal sealed class DeltaEventReader
                 }
 
                 return true;
-            case JsonTokenType.Number:
+            case JsonTokenType.Number when IsPlainInteger(payload.Slice(token.Start, token.Length)):
                 AppendUtf8(payload.Slice(token.Start, token.Length));
                 return true;
-            case JsonTokenType.String when !token.Escaped && fallbackPosition < 0:
+            case JsonTokenType.String when !token.Escaped && fallbackPosition < 0
+                && !double.TryParse(payload.Slice(token.Start + 1, token.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out _):
                 AppendUtf8(payload.Slice(token.Start + 1, token.Length));
                 return true;
             default:
-                return false;
+                return false; // another spelling of a number (0.0, 1e0, -0, "0"): the document path writes it as KeyPart does
         }
+    }
+
+    /// <summary>Digits only, no leading zero, exactly a double: already written as <see cref="KeyPart"/> writes it.</summary>
+    private static bool IsPlainInteger(ReadOnlySpan<byte> number) =>
+        number.Length <= 15 && !number.ContainsAnyExceptInRange((byte)'0', (byte)'9') && (number.Length == 1 || number[0] != (byte)'0');
+
+    /// <summary>
+    /// An index or id as it stands in a sequence key. Clients compare indexes as numbers (<c>0</c>, <c>0.0</c>,
+    /// <c>-0</c> and <c>"0"</c> are one choice to them), so a number, or a string that reads as one, takes one
+    /// canonical form: two spellings must not split what the client joins. Other strings stand as they are.
+    /// </summary>
+    internal static string KeyPart(JsonNode? node)
+    {
+        var text = node?.ToString() ?? string.Empty;
+        if (node is not JsonValue || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            return text;
+        }
+
+        return number == 0 ? "0" : number.ToString("R", CultureInfo.InvariantCulture);
     }
 
     private void AppendUtf8(ReadOnlySpan<byte> utf8)
@@ -517,11 +624,17 @@ internal sealed class DeltaEventReader
         }
     }
 
-    /// <summary>A delta text: its string token in the payload (quotes included), its sequence key and its decoded chars.</summary>
-    internal readonly record struct Text(int TokenStart, int TokenLength, int KeyStart, int KeyLength, int CharStart, int CharLength);
+    /// <summary>
+    /// A text: its string token in the payload (quotes included), its sequence key and its decoded chars. A whole text
+    /// belongs to no sequence (its key is empty) and is processed on its own.
+    /// </summary>
+    internal readonly record struct Text(int TokenStart, int TokenLength, int KeyStart, int KeyLength, int CharStart, int CharLength, bool IsWhole);
 
-    /// <summary>A scalar token: kind, start (the opening quote of a string), raw length (inside the quotes).</summary>
-    private readonly record struct Token(JsonTokenType Kind, int Start, int Length, bool Escaped)
+    /// <summary>
+    /// A scalar token: kind, start (the opening quote of a string), raw length (inside the quotes), and for a string
+    /// that is not metadata its 1-based place among the event's strings.
+    /// </summary>
+    private readonly record struct Token(JsonTokenType Kind, int Start, int Length, bool Escaped, int Slot = 0)
     {
         public static Token From(ref Utf8JsonReader reader) =>
             new(reader.TokenType, (int)reader.TokenStartIndex, reader.ValueSpan.Length, reader.ValueIsEscaped);

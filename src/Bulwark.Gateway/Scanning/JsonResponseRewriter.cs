@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -16,8 +17,6 @@ internal static class JsonResponseRewriter
         "id", "object", "model", "role", "type", "finish_reason", "stop_reason", "system_fingerprint", "service_tier",
         "tool_call_id", "call_id", "item_id", "status", "request_id", "created", "logprobs", "event",
     };
-
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> MetadataKeyLookup = MetadataKeys.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly int LongestMetadataKey = MetadataKeys.Max(k => k.Length);
 
@@ -107,26 +106,52 @@ internal static class JsonResponseRewriter
 
     private static bool IsMetadataKey(ref Utf8JsonReader reader)
     {
-        // A name has at most as many chars as bytes; an escape (\u0069) takes up to six bytes for one char.
-        var bytes = reader.ValueSpan.Length;
-        if (bytes > (reader.ValueIsEscaped ? LongestMetadataKey * 6 : LongestMetadataKey))
+        if (!reader.ValueIsEscaped)
+        {
+            return IsMetadata(reader.ValueSpan);
+        }
+
+        // An escape (\u0069) takes up to six bytes for one char: longer escaped names are no metadata name.
+        if (reader.ValueSpan.Length > LongestMetadataKey * 6)
         {
             return false;
         }
 
-        Span<char> name = stackalloc char[bytes];
-        var length = reader.CopyString(name);
-        return MetadataKeyLookup.Contains(name[..length]);
+        Span<byte> name = stackalloc byte[reader.ValueSpan.Length];
+        return IsMetadata(name[..reader.CopyString(name)]);
     }
 
-    /// <summary>Processes the document in place. Returns false when a response rule blocked.</summary>
-    public static bool Process(JsonNode node, ResponseTextProcessor processor, out bool changed)
+    private static readonly byte[][] MetadataNames = [.. MetadataKeys.Select(Encoding.UTF8.GetBytes)];
+
+    /// <summary>Whether a string under this property name is an identifier or enumeration, left as it is.</summary>
+    public static bool IsMetadata(string name) => MetadataKeys.Contains(name);
+
+    /// <summary>Whether a string under this (unescaped UTF-8) property name is an identifier or enumeration, left as it is.</summary>
+    public static bool IsMetadata(ReadOnlySpan<byte> name)
+    {
+        // Asked for every string of every streamed delta event: a length test rejects most names at once.
+        foreach (var candidate in MetadataNames)
+        {
+            if (candidate.Length == name.Length && name.SequenceEqual(candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Processes the document in place. Returns false when a response rule blocked. Values in <paramref name="done"/>
+    /// (texts a delta sequence has already processed) are left as they are.
+    /// </summary>
+    public static bool Process(JsonNode node, ResponseTextProcessor processor, out bool changed, IReadOnlySet<JsonNode>? done = null)
     {
         changed = false;
-        return Walk(node, processor, ref changed);
+        return Walk(node, processor, done, ref changed);
     }
 
-    private static bool Walk(JsonNode? node, ResponseTextProcessor processor, ref bool changed)
+    private static bool Walk(JsonNode? node, ResponseTextProcessor processor, IReadOnlySet<JsonNode>? done, ref bool changed)
     {
         switch (node)
         {
@@ -136,7 +161,7 @@ internal static class JsonResponseRewriter
                 {
                     if (child is JsonValue value && value.GetValueKind() == JsonValueKind.String)
                     {
-                        if (MetadataKeys.Contains(key))
+                        if (MetadataKeys.Contains(key) || done?.Contains(value) == true)
                         {
                             continue;
                         }
@@ -153,7 +178,7 @@ internal static class JsonResponseRewriter
                             (updates ??= []).Add((key, processed));
                         }
                     }
-                    else if (!Walk(child, processor, ref changed))
+                    else if (!Walk(child, processor, done, ref changed))
                     {
                         return false;
                     }
@@ -175,6 +200,11 @@ internal static class JsonResponseRewriter
                 {
                     if (array[i] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
                     {
+                        if (done?.Contains(value) == true)
+                        {
+                            continue;
+                        }
+
                         var text = value.GetValue<string>();
                         var processed = processor.ProcessWhole(text);
                         if (processed is null)
@@ -188,7 +218,7 @@ internal static class JsonResponseRewriter
                             changed = true;
                         }
                     }
-                    else if (!Walk(array[i], processor, ref changed))
+                    else if (!Walk(array[i], processor, done, ref changed))
                     {
                         return false;
                     }

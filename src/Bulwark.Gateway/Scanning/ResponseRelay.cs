@@ -17,8 +17,11 @@ namespace Bulwark.Gateway.Scanning;
 internal static class ResponseRelay
 {
     /// <summary>Largest non-streamed response body that is inspected; a larger one is refused rather than passed unread.</summary>
-    private const long MaxInspectedBodyBytes = 32 * 1024 * 1024;
+    internal const long MaxInspectedBodyBytes = 32 * 1024 * 1024;
     private const int ReadBufferSize = 16 * 1024;
+
+    /// <summary>The rule code when a stream is ended because an event could not be inspected (see <see cref="SseTransformer"/>).</summary>
+    private const string UninspectableStream = "response_not_inspectable";
 
     public static async Task<ForwarderError> RelayInspectedAsync(
         HttpContext context, RouteConfig route, GatewayRequestFeature feature, ResponseTextProcessor processor,
@@ -76,8 +79,13 @@ internal static class ResponseRelay
                 await GatewayErrors.WriteAsync(context, route.Provider, StatusCodes.Status403Forbidden, GatewayErrors.PolicyType, "sensitive_data_in_response",
                     $"The model's answer was blocked on route '{route.Name}': it contains {string.Join(", ", entities)}", entities: entities).ConfigureAwait(false);
                 return ForwarderError.None;
+            case JsonResponseRewriter.Outcome.NotJson when LooksLikeJson(body):
+                // JSON the gateway cannot read (NaN, nesting past 64 levels, cut off) that a lenient client might: its
+                // escapes (\u0074) would hide a secret from a scan of the raw text. Not released.
+                return await WriteGatewayErrorAsync(context, route, StatusCodes.Status502BadGateway, "response_not_inspectable",
+                    "The upstream's answer is JSON the gateway cannot read, so it was not released").ConfigureAwait(false);
             case JsonResponseRewriter.Outcome.NotJson when body.Length > 0:
-                // Declared JSON that does not parse: process it as one text, so nothing is released unread.
+                // Declared JSON that is plain text (an error page): processed as one text, so nothing is released unread.
                 var processed = processor.ProcessWhole(Encoding.UTF8.GetString(body));
                 if (processed is null)
                 {
@@ -114,9 +122,11 @@ internal static class ResponseRelay
         context.Response.ContentLength = null; // the body changes length as it is processed
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        var transformer = new SseTransformer(processor, entities => Encoding.UTF8.GetString(GatewayErrors.Build(
-            feature, route.Provider, StatusCodes.Status403Forbidden, GatewayErrors.PolicyType, "sensitive_data_in_response",
-            $"The model's answer was blocked on route '{route.Name}': it contains {string.Join(", ", entities)}", entities: entities)));
+        var transformer = new SseTransformer(processor, entities => Encoding.UTF8.GetString(entities is null
+            ? GatewayErrors.Build(feature, route.Provider, StatusCodes.Status502BadGateway, GatewayErrors.GatewayType, UninspectableStream,
+                $"The upstream's answer on route '{route.Name}' was ended: it sent an event the gateway cannot inspect")
+            : GatewayErrors.Build(feature, route.Provider, StatusCodes.Status403Forbidden, GatewayErrors.PolicyType, "sensitive_data_in_response",
+                $"The model's answer was blocked on route '{route.Name}': it contains {string.Join(", ", entities)}", entities: entities)));
         var output = new ArrayBufferWriter<byte>(ReadBufferSize);
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
         try
@@ -127,23 +137,28 @@ internal static class ResponseRelay
             {
                 timeout.CancelAfter(idle);
                 var read = await source.ReadAsync(buffer, timeout.Token).ConfigureAwait(false);
+                bool open;
                 if (read == 0)
                 {
+                    // The end releases what the sequences held back, which a rule may still block.
                     transformer.Complete(output);
-                    await WriteAsync(context, output, aborted).ConfigureAwait(false);
-                    return ForwarderError.None;
+                    open = !transformer.Blocked;
+                }
+                else
+                {
+                    observer?.OnData(buffer.AsSpan(0, read));
+                    open = transformer.Feed(buffer.AsSpan(0, read), output);
                 }
 
-                observer?.OnData(buffer.AsSpan(0, read));
-                var open = transformer.Feed(buffer.AsSpan(0, read), output);
                 await WriteAsync(context, output, aborted).ConfigureAwait(false);
                 if (!open)
                 {
-                    // A response rule blocked: the error event is out for clients that read error events (the
-                    // Python SDK raises on it). Aborting the connection makes every other client see the stream fail
-                    // rather than end normally (the .NET SDK ignores error events). Not reading on cancels the upstream.
-                    feature.Decision = Decision.Blocked;
-                    feature.Rule = "sensitive_data_in_response";
+                    // A response rule blocked (or an event could not be inspected): the error event is out for
+                    // clients that read error events (the Python SDK raises on it). Aborting the connection makes
+                    // every other client see the stream fail rather than end normally (the .NET SDK ignores error
+                    // events). Not reading on cancels the upstream.
+                    feature.Decision = transformer.Uninspectable ? Decision.Error : Decision.Blocked;
+                    feature.Rule = transformer.Uninspectable ? UninspectableStream : "sensitive_data_in_response";
                     await AbortAfterDrainAsync(context, aborted).ConfigureAwait(false);
                     return ForwarderError.None;
                 }
@@ -151,6 +166,11 @@ internal static class ResponseRelay
                 if (processor.BlockedEntities is null && feature.Decision == Decision.Allowed && processor.RedactedText)
                 {
                     feature.Decision = Decision.Redacted;
+                }
+
+                if (read == 0)
+                {
+                    return ForwarderError.None;
                 }
             }
         }
@@ -199,6 +219,13 @@ internal static class ResponseRelay
         await context.Response.Body.WriteAsync(output.WrittenMemory, aborted).ConfigureAwait(false);
         await context.Response.Body.FlushAsync(aborted).ConfigureAwait(false);
         output.ResetWrittenCount();
+    }
+
+    /// <summary>Whether the body opens as JSON text would: an object, an array or a string, after any whitespace.</summary>
+    private static bool LooksLikeJson(ReadOnlySpan<byte> body)
+    {
+        var start = body.IndexOfAnyExcept(" \t\r\n"u8);
+        return start >= 0 && body[start] is (byte)'{' or (byte)'[' or (byte)'"';
     }
 
     private static async Task<ForwarderError> WriteGatewayErrorAsync(HttpContext context, RouteConfig route, int status, string code, string message)

@@ -47,31 +47,59 @@ internal sealed class ResponseTextProcessor
     public List<string>? BlockedEntities { get; private set; }
 
     /// <summary>Processes a whole text (a non-streamed field). Returns null when it must be blocked.</summary>
-    public string? ProcessWhole(string text)
+    public string? ProcessWhole(string text) => ProcessWhole(text, out var processed, out _) switch
     {
+        DeltaOutcome.Unchanged => text,
+        DeltaOutcome.Replaced => processed,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Processes a whole text without copying it when nothing changes. Unchanged: send it as it is; Replaced: send
+    /// <paramref name="processed"/>; Blocked: end the answer. <paramref name="clean"/> is true when the text had no
+    /// finding and nothing to restore, so processing it again would do nothing at all.
+    /// </summary>
+    public DeltaOutcome ProcessWhole(ReadOnlySpan<char> text, out string processed, out bool clean)
+    {
+        processed = string.Empty;
+        string? replaced = null;
+        clean = true;
         if (_detection is not null)
         {
             _findings.Clear();
             _detection.ResponseEngine.Scan(text, _findings);
             if (_findings.Count > 0)
             {
+                clean = false;
                 var verdict = _detection.Evaluator.Evaluate(_findings, Direction.Response);
                 _feature.CountEntities(verdict.Counts);
                 if (verdict.IsBlocked)
                 {
                     Block(verdict.BlockedEntities);
-                    return null;
+                    return DeltaOutcome.Blocked;
                 }
 
                 if (verdict.Kind == VerdictKind.Redact)
                 {
-                    text = _detection.Redactor.Redact(text, verdict.Redactions, _map);
+                    replaced = _detection.Redactor.Redact(text.ToString(), verdict.Redactions, _map);
                     RedactedText = true;
                 }
             }
         }
 
-        return Restores ? PseudonymRestorer.Restore(text, _map) : text;
+        if (Restores && (replaced is null ? text : replaced.AsSpan()).Contains('<'))
+        {
+            clean = false;
+            replaced = PseudonymRestorer.Restore(replaced ?? text.ToString(), _map);
+        }
+
+        if (replaced is null || text.SequenceEqual(replaced))
+        {
+            return DeltaOutcome.Unchanged;
+        }
+
+        processed = replaced;
+        return DeltaOutcome.Replaced;
     }
 
     /// <summary>A streaming pipeline for one delta sequence (one choice's content, one tool call's arguments...).</summary>

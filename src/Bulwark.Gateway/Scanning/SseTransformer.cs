@@ -11,20 +11,37 @@ namespace Bulwark.Gateway.Scanning;
 /// Rewrites a server-sent event stream as it passes: every delta sequence (one chat choice's content, one tool
 /// call's arguments, one Anthropic content block, one Responses output text) runs through its own streaming
 /// pipeline, which holds back only what an entity or placeholder still being completed needs. Held-back text is
-/// released when its sequence ends (a finish reason, a block stop, a done event, or <c>[DONE]</c>). Events the
-/// transformer does not know have every text field processed whole. When a response rule blocks, the stream ends
-/// with an OpenAI-shaped error event.
+/// released when its sequence ends (a finish reason, a block stop, a done event, or <c>[DONE]</c>). Every other text
+/// of an event, known shape or not, is processed whole, and so is every line that is not a <c>data</c> line. When a
+/// response rule blocks, the stream ends with an OpenAI-shaped error event; so it does when an event cannot be
+/// inspected safely (JSON the gateway cannot read, an event past <see cref="MaxEventBytes"/>, too many sequences).
 /// </summary>
 /// <remarks>
 /// Most events are plain deltas: <see cref="DeltaEventReader"/> finds their texts in the UTF-8 bytes, and the event is
 /// sent as it came with only the texts that changed spliced in. Every other event (a finish, a stop, an unknown
 /// shape, anything the reader is unsure of) goes through the document path: parsed, processed, serialised again.
+/// Lines end at CR, LF or CRLF, as clients split them, so no client sees a line the transformer did not.
 /// </remarks>
-internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IReadOnlyList<string>, string> errorEvent)
+/// <param name="processor">The request's response processing.</param>
+/// <param name="errorEvent">
+/// The data of the final error event: given the entity types that blocked, or null when the stream could not be
+/// inspected.
+/// </param>
+internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IReadOnlyList<string>?, string> errorEvent)
 {
+    /// <summary>The largest event (its lines and their count) held to be inspected, as large as a JSON answer may be.</summary>
+    public const int MaxEventBytes = (int)ResponseRelay.MaxInspectedBodyBytes;
+
+    /// <summary>Delta sequences open at once; a real stream has a few (choices, tool calls, content blocks).</summary>
+    public const int MaxOpenSequences = 1024;
+
+    /// <summary>Texts known to need nothing (an event line, a value every event repeats) are remembered, up to this many and this long.</summary>
+    private const int MaxCleanTexts = 64;
+    private const int MaxCleanTextLength = 256;
+
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
-    /// <summary>A data payload with the same property twice is read as text, not guessed at as JSON.</summary>
+    /// <summary>A data payload with the same property twice is not guessed at: clients differ on which one they read.</summary>
     private static readonly JsonDocumentOptions NoDuplicates = new() { AllowDuplicateProperties = false };
 
     private readonly Dictionary<string, ResponseTextProcessor.DeltaPipeline> _streams = new(StringComparer.Ordinal);
@@ -36,48 +53,65 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
     private readonly ArrayBufferWriter<byte> _spliced = new(1024);
     private readonly List<(int Start, int Length, string Text)> _splices = [];
     private readonly DeltaEventReader _reader = new();
+    // Made when first needed: a chat stream has no other lines, and a plain delta event needs none of these.
+    private ArrayBufferWriter<byte>? _otherLines; // the event's processed non-data lines, as sent
+    private HashSet<string>? _clean; // texts found to need nothing
+    private HashSet<JsonNode>? _sequenced; // document path: texts a sequence processed
+    private char[] _lineChars = [];
     private Utf8JsonWriter? _escaper;
+    private bool _afterCr;
+    private bool _started;
 
     public bool Blocked { get; private set; }
+
+    /// <summary>True when the stream was ended because an event could not be inspected, not by a response rule.</summary>
+    public bool Uninspectable { get; private set; }
 
     /// <summary>Consumes upstream bytes and writes what can be sent now. Returns false once the stream is blocked.</summary>
     public bool Feed(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
     {
         while (!chunk.IsEmpty && !Blocked)
         {
-            var newline = chunk.IndexOf((byte)'\n');
-            if (newline < 0)
+            if (_afterCr)
             {
-                _line.Write(chunk);
+                // The LF of a CRLF that was split between reads.
+                _afterCr = false;
+                if (chunk[0] == (byte)'\n')
+                {
+                    chunk = chunk[1..];
+                    continue;
+                }
+            }
+
+            var end = chunk.IndexOfAny((byte)'\n', (byte)'\r');
+            if (end < 0)
+            {
+                if (Fits(chunk.Length))
+                {
+                    _line.Write(chunk);
+                }
+                else
+                {
+                    BlockUninspectable(output);
+                }
+
                 break;
             }
 
             ReadOnlySpan<byte> line;
             if (_line.WrittenCount == 0)
             {
-                line = chunk[..newline];
+                line = chunk[..end];
             }
             else
             {
-                _line.Write(chunk[..newline]);
+                _line.Write(chunk[..end]);
                 line = _line.WrittenSpan;
             }
 
-            chunk = chunk[(newline + 1)..];
-            if (!line.IsEmpty && line[^1] == (byte)'\r')
-            {
-                line = line[..^1];
-            }
-
-            if (line.IsEmpty)
-            {
-                Dispatch(output);
-            }
-            else
-            {
-                AddLine(line);
-            }
-
+            _afterCr = chunk[end] == (byte)'\r';
+            chunk = chunk[(end + 1)..];
+            EndLine(line, output);
             _line.ResetWrittenCount();
         }
 
@@ -87,25 +121,49 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
     /// <summary>The upstream stream ended: send any partial event and release everything held back.</summary>
     public void Complete(IBufferWriter<byte> output)
     {
+        if (!Blocked && _line.WrittenCount > 0)
+        {
+            EndLine(_line.WrittenSpan, output);
+            _line.ResetWrittenCount();
+        }
+
         if (Blocked)
         {
             return;
-        }
-
-        if (_line.WrittenCount > 0)
-        {
-            AddLine(_line.WrittenSpan);
-            _line.ResetWrittenCount();
         }
 
         Dispatch(output);
         FlushAll(output);
     }
 
-    private void AddLine(ReadOnlySpan<byte> line)
+    /// <summary>Whether the event being read can take <paramref name="more"/> bytes (a line counts as 16 for its bookkeeping).</summary>
+    private bool Fits(int more) => (long)_event.WrittenCount + _line.WrittenCount + (16L * _lines.Count) + more <= MaxEventBytes;
+
+    private void EndLine(ReadOnlySpan<byte> line, IBufferWriter<byte> output)
     {
-        _lines.Add((_event.WrittenCount, line.Length));
-        _event.Write(line);
+        if (!_started)
+        {
+            // Clients drop a byte order mark at the start of the stream, and then read the first line as any other.
+            _started = true;
+            if (line.StartsWith("\uFEFF"u8))
+            {
+                line = line[3..];
+            }
+        }
+
+        if (line.IsEmpty)
+        {
+            Dispatch(output);
+        }
+        else if (!Fits(_line.WrittenCount == 0 ? line.Length : 0)) // a line still in _line is counted already
+        {
+            BlockUninspectable(output);
+        }
+        else
+        {
+            _lines.Add((_event.WrittenCount, line.Length));
+            _event.Write(line);
+        }
     }
 
     private void Dispatch(IBufferWriter<byte> output)
@@ -115,26 +173,117 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             return;
         }
 
-        var payload = JoinData(out var hasData);
-        if (!hasData)
+        if (!ProcessOtherLines())
         {
-            WriteUpstreamEvent(output, default, hasData: false);
+            Block(output);
         }
-        else if (payload.SequenceEqual("[DONE]"u8))
+        else
         {
-            FlushAll(output);
-            if (!Blocked)
+            var payload = JoinData(out var hasData);
+            if (!hasData)
             {
-                WriteUpstreamEvent(output, payload);
+                WriteUpstreamEvent(output, default, hasData: false);
             }
-        }
-        else if (!TryRewriteDeltas(payload, output))
-        {
-            ProcessDocument(payload, output);
+            else if (payload.SequenceEqual("[DONE]"u8))
+            {
+                FlushAll(output);
+                if (!Blocked)
+                {
+                    WriteUpstreamEvent(output, payload);
+                }
+            }
+            else if (!TryRewriteDeltas(payload, output))
+            {
+                ProcessDocument(payload, output);
+            }
         }
 
         _lines.Clear();
         _event.ResetWrittenCount();
+    }
+
+    /// <summary>
+    /// A data line: <c>data:</c> with its value (one leading space dropped), or a bare <c>data</c>, whose value is
+    /// empty. A client reads no other line as data.
+    /// </summary>
+    private static bool IsData(ReadOnlySpan<byte> line, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        if (!line.StartsWith("data"u8) || (line.Length > 4 && line[4] != (byte)':'))
+        {
+            return false;
+        }
+
+        value = line.Length > 4 ? line[5..] : default;
+        if (!value.IsEmpty && value[0] == (byte)' ')
+        {
+            value = value[1..];
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Every line that is not data (event, id, retry, a comment, a field clients do not know) is processed whole
+    /// before it is sent: clients ignore most of them, but the text would still reach the client. Lines known to need
+    /// nothing (the same event name every event) are not scanned again. False when a response rule blocked.
+    /// </summary>
+    private bool ProcessOtherLines()
+    {
+        _otherLines?.ResetWrittenCount();
+        var written = _event.WrittenSpan;
+        foreach (var (start, length) in _lines)
+        {
+            var line = written.Slice(start, length);
+            if (IsData(line, out _))
+            {
+                continue;
+            }
+
+            line = ValidUtf8(line); // lines were always sent as text
+            if (_lineChars.Length < line.Length)
+            {
+                _lineChars = new char[Math.Max(line.Length, Math.Max(128, _lineChars.Length * 2))];
+            }
+
+            _otherLines ??= new ArrayBufferWriter<byte>(256);
+            var chars = _lineChars.AsSpan(0, Encoding.UTF8.GetChars(line, _lineChars));
+            switch (ProcessWhole(chars, out var processed))
+            {
+                case ResponseTextProcessor.DeltaOutcome.Blocked:
+                    return false;
+                case ResponseTextProcessor.DeltaOutcome.Replaced:
+                    // A restored value must not end the line early.
+                    _otherLines.Write(Encoding.UTF8.GetBytes(processed.ReplaceLineEndings(" ")));
+                    break;
+                default:
+                    _otherLines.Write(line);
+                    break;
+            }
+
+            _otherLines.Write(NewLine);
+        }
+
+        return true;
+    }
+
+    /// <summary>Processes a text whole, unless it is one already found to need nothing.</summary>
+    private ResponseTextProcessor.DeltaOutcome ProcessWhole(ReadOnlySpan<char> text, out string processed)
+    {
+        if (_clean is not null && _clean.GetAlternateLookup<ReadOnlySpan<char>>().Contains(text))
+        {
+            processed = string.Empty;
+            return ResponseTextProcessor.DeltaOutcome.Unchanged;
+        }
+
+        var outcome = processor.ProcessWhole(text, out processed, out var isClean);
+        _clean ??= new HashSet<string>(StringComparer.Ordinal);
+        if (isClean && _clean.Count < MaxCleanTexts && text.Length <= MaxCleanTextLength)
+        {
+            _clean.Add(text.ToString());
+        }
+
+        return outcome;
     }
 
     /// <summary>The event's data lines joined by newlines (without copying when there is one), as SSE defines.</summary>
@@ -145,16 +294,9 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         var count = 0;
         foreach (var (start, length) in _lines)
         {
-            var line = written.Slice(start, length);
-            if (!line.StartsWith("data:"u8))
+            if (!IsData(written.Slice(start, length), out var data))
             {
                 continue;
-            }
-
-            var data = line[5..];
-            if (!data.IsEmpty && data[0] == (byte)' ')
-            {
-                data = data[1..];
             }
 
             if (count == 0)
@@ -201,14 +343,31 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         var lookup = _streams.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var text in _reader.Texts)
         {
-            var key = _reader.Key(text);
-            if (!lookup.TryGetValue(key, out var stream))
+            ResponseTextProcessor.DeltaOutcome outcome;
+            string processed;
+            if (text.IsWhole)
             {
-                stream = processor.CreateStream();
-                lookup[key] = stream;
+                outcome = ProcessWhole(_reader.Chars(text), out processed);
+            }
+            else
+            {
+                var key = _reader.Key(text);
+                if (!lookup.TryGetValue(key, out var stream))
+                {
+                    if (_streams.Count >= MaxOpenSequences)
+                    {
+                        BlockUninspectable(output);
+                        return true;
+                    }
+
+                    stream = processor.CreateStream();
+                    lookup[key] = stream;
+                }
+
+                outcome = stream.Write(_reader.Chars(text), out processed);
             }
 
-            switch (stream.Write(_reader.Chars(text), out var processed))
+            switch (outcome)
             {
                 case ResponseTextProcessor.DeltaOutcome.Blocked:
                     Block(output);
@@ -326,7 +485,12 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         }
     }
 
-    /// <summary>The document path: any event the fast path does not take, processed as a JSON document or as text.</summary>
+    /// <summary>
+    /// The document path: any event the fast path does not take. A JSON document has its delta sequences processed
+    /// as in the fast path, then every other text whole; data that is not JSON is processed as one text. Data that
+    /// looks like JSON but does not parse (a property twice, nesting past the parser's depth, NaN) ends the stream:
+    /// a client may still read it, escapes decoded, and a text it cannot find cannot be processed.
+    /// </summary>
     private void ProcessDocument(ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
     {
         payload = ValidUtf8(payload); // data was always read as text
@@ -339,12 +503,13 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         }
         catch (JsonException)
         {
-            node = null;
-        }
+            if (LooksLikeJson(payload))
+            {
+                BlockUninspectable(output);
+                return;
+            }
 
-        if (node is not JsonObject obj)
-        {
-            // Not JSON (or JSON with a property twice): nothing structured to process; text is still never released unprocessed.
+            // Not JSON: nothing structured to process; text is still never released unprocessed.
             var processed = processor.ProcessWhole(Encoding.UTF8.GetString(payload));
             if (processed is null)
             {
@@ -356,25 +521,14 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             return;
         }
 
-        bool ok;
-        if (obj["choices"] is JsonArray choices)
+        _sequenced?.Clear();
+        var ok = node switch
         {
-            KeepChatEnvelope(payload);
-            ok = ProcessChat(choices);
-        }
-        else
-        {
-            ok = TypeOf(obj) switch
-            {
-                "content_block_delta" => ProcessDelta(obj["delta"] as JsonObject, $"a{obj["index"]}.", ["text", "partial_json", "thinking"]),
-                "content_block_stop" => FlushBefore(output, $"a{obj["index"]}.", key => AnthropicDelta(obj, key)),
-                "response.output_text.delta" or "response.function_call_arguments.delta" or "response.reasoning_summary_text.delta" =>
-                    ProcessDelta(obj, $"r{obj["item_id"]}.{obj["content_index"]}.", ["delta"]),
-                "response.output_text.done" or "response.function_call_arguments.done" or "response.reasoning_summary_text.done" =>
-                    FlushBefore(output, $"r{obj["item_id"]}.{obj["content_index"]}.", key => ResponsesDelta(obj, key)) && Whole(obj),
-                _ => Whole(obj),
-            };
-        }
+            JsonObject obj => ProcessSequences(obj, payload, output) && JsonResponseRewriter.Process(obj, processor, out _, _sequenced),
+            JsonArray array => JsonResponseRewriter.Process(array, processor, out _),
+            JsonValue value when value.GetValueKind() == JsonValueKind.String => ProcessRootString(ref node, value),
+            _ => true, // a number, true, false or null: no text
+        };
 
         if (!ok)
         {
@@ -382,8 +536,50 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             return;
         }
 
-        WriteUpstreamEvent(output, JsonSerializer.SerializeToUtf8Bytes(obj, JsonRewriter.Options));
+        WriteUpstreamEvent(output, JsonSerializer.SerializeToUtf8Bytes(node, JsonRewriter.Options));
     }
+
+    /// <summary>Whether a client could take this for JSON: after JSON's whitespace, it opens an object or an array.</summary>
+    private static bool LooksLikeJson(ReadOnlySpan<byte> payload)
+    {
+        var start = payload.IndexOfAnyExcept(" \t\r\n"u8);
+        return start >= 0 && payload[start] is (byte)'{' or (byte)'[';
+    }
+
+    /// <summary>A JSON string as the whole data: processed decoded, as a client would read it.</summary>
+    private bool ProcessRootString(ref JsonNode? node, JsonValue value)
+    {
+        var processed = processor.ProcessWhole(value.GetValue<string>());
+        node = processed is null ? null : JsonValue.Create(processed);
+        return processed is not null;
+    }
+
+    /// <summary>Feeds the event's delta sequences (its chat choices, Anthropic block or Responses item), releasing what ends here.</summary>
+    private bool ProcessSequences(JsonObject obj, ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
+    {
+        if (obj["choices"] is JsonArray choices)
+        {
+            KeepChatEnvelope(payload);
+            return ProcessChat(choices);
+        }
+
+        var type = TypeOf(obj);
+        return type switch
+        {
+            // A block may start with text (real ones start empty): its deltas continue it.
+            "content_block_start" => ProcessDelta(obj["content_block"] as JsonObject, AnthropicPrefix(obj), DeltaEventReader.AnthropicFields),
+            "content_block_delta" => ProcessDelta(obj["delta"] as JsonObject, AnthropicPrefix(obj), DeltaEventReader.AnthropicFields),
+            "content_block_stop" => FlushBefore(output, AnthropicPrefix(obj), key => AnthropicDelta(obj, key)),
+            _ when DeltaEventReader.IsResponsesDelta(type) => ProcessDelta(obj, ResponsesPrefix(obj), ["delta"]),
+            _ when DeltaEventReader.IsResponsesDone(type) => FlushBefore(output, ResponsesPrefix(obj), key => ResponsesDelta(obj, key)),
+            _ => true,
+        };
+    }
+
+    private static string AnthropicPrefix(JsonObject evt) => $"a{DeltaEventReader.KeyPart(evt["index"])}.";
+
+    private static string ResponsesPrefix(JsonObject evt) =>
+        $"r{DeltaEventReader.KeyPart(evt["item_id"])}.{DeltaEventReader.KeyPart(evt["content_index"])}.";
 
     private bool ProcessChat(JsonArray choices)
     {
@@ -394,10 +590,11 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
                 continue;
             }
 
-            var index = choice["index"]?.ToString() ?? c.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var index = choice["index"] is { } i ? DeltaEventReader.KeyPart(i) : c.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var keyPrefix = $"c{index}.";
             var delta = choice["delta"] as JsonObject;
-            if (!ProcessDelta(delta, keyPrefix, ["content", "reasoning_content", "refusal"])
+            if (!ProcessDelta(delta, keyPrefix, DeltaEventReader.ChatDeltaFields)
+                || !ProcessParts(delta?["content"], keyPrefix + "content")
                 || !ProcessDelta(choice, keyPrefix, ["text"]))
             {
                 return false;
@@ -408,7 +605,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
                 foreach (var call in calls)
                 {
                     if (call is JsonObject callObj && callObj["function"] is JsonObject function
-                        && !ProcessDelta(function, $"{keyPrefix}t{callObj["index"]}.", ["arguments"]))
+                        && !ProcessDelta(function, $"{keyPrefix}t{DeltaEventReader.KeyPart(callObj["index"])}.", ["arguments"]))
                     {
                         return false;
                     }
@@ -444,24 +641,104 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         {
             if (container[field] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
             {
-                var key = keyPrefix + field;
-                if (!_streams.TryGetValue(key, out var stream))
-                {
-                    stream = processor.CreateStream();
-                    _streams[key] = stream;
-                }
-
-                var text = stream.Write(value.GetValue<string>());
+                var text = WriteSequence(keyPrefix + field, value.GetValue<string>());
                 if (text is null)
                 {
                     return false;
                 }
 
-                container[field] = JsonValue.Create(text);
+                container[field] = Sequenced(text);
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Chat content given as parts (<c>[{"type":"text","text":"..."}]</c>, parts within parts): each part's text, in
+    /// order, continues the content's sequence, so an entity split across parts or events is still found.
+    /// </summary>
+    private bool ProcessParts(JsonNode? parts, string key)
+    {
+        switch (parts)
+        {
+            case JsonObject obj:
+                foreach (var name in obj.Select(p => p.Key).ToList())
+                {
+                    if (obj[name] is JsonValue && JsonResponseRewriter.IsMetadata(name))
+                    {
+                        continue; // a part's type
+                    }
+
+                    if (!ProcessPart(obj[name], key, out var text))
+                    {
+                        return false;
+                    }
+
+                    if (text is not null)
+                    {
+                        obj[name] = Sequenced(text);
+                    }
+                }
+
+                return true;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (!ProcessPart(array[i], key, out var text))
+                    {
+                        return false;
+                    }
+
+                    if (text is not null)
+                    {
+                        array[i] = Sequenced(text);
+                    }
+                }
+
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>One value within the parts: a string goes to the sequence (its replacement comes back), anything else is walked.</summary>
+    private bool ProcessPart(JsonNode? node, string key, out string? replacement)
+    {
+        replacement = null;
+        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+        {
+            replacement = WriteSequence(key, value.GetValue<string>());
+            return replacement is not null;
+        }
+
+        return ProcessParts(node, key);
+    }
+
+    /// <summary>Writes a delta to its sequence; null when the stream must end (a rule blocked, or too many sequences).</summary>
+    private string? WriteSequence(string key, string delta)
+    {
+        if (!_streams.TryGetValue(key, out var stream))
+        {
+            if (_streams.Count >= MaxOpenSequences)
+            {
+                Uninspectable = true;
+                return null;
+            }
+
+            stream = processor.CreateStream();
+            _streams[key] = stream;
+        }
+
+        return stream.Write(delta);
+    }
+
+    /// <summary>A text a sequence has processed: the document's walk must not process it again.</summary>
+    private JsonValue Sequenced(string text)
+    {
+        var value = JsonValue.Create(text);
+        (_sequenced ??= new HashSet<JsonNode>(ReferenceEqualityComparer.Instance)).Add(value);
+        return value;
     }
 
     /// <summary>Before this event, sends one synthetic delta event per sequence with held-back text.</summary>
@@ -511,8 +788,6 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             return evt;
         };
     }
-
-    private bool Whole(JsonObject obj) => JsonResponseRewriter.Process(obj, processor, out _);
 
     private IEnumerable<(string Key, string? Text)> TakeFlushed(string keyPrefix)
     {
@@ -568,20 +843,33 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
 
         if (chatChoices.Count > 0)
         {
-            var chunk = (_lastChatEnvelope.WrittenCount > 0 ? JsonNode.Parse(_lastChatEnvelope.WrittenSpan, documentOptions: NoDuplicates) as JsonObject : null)
-                ?? new JsonObject { ["object"] = "chat.completion.chunk" };
+            var chunk = new JsonObject { ["object"] = "chat.completion.chunk" };
+            if (_lastChatEnvelope.WrittenCount > 0 && JsonNode.Parse(_lastChatEnvelope.WrittenSpan, documentOptions: NoDuplicates) is JsonObject last)
+            {
+                // The last chunk's identifiers (id, model, created...), not its texts: those were processed in their own event.
+                foreach (var (name, value) in last)
+                {
+                    if (value is JsonValue && JsonResponseRewriter.IsMetadata(name))
+                    {
+                        chunk[name] = value.DeepClone();
+                    }
+                }
+            }
+
             chunk["choices"] = chatChoices;
-            chunk.Remove("usage");
             WriteEvent(output, null, chunk.ToJsonString(JsonRewriter.Options));
         }
     }
 
-    /// <summary>Puts released text where it belongs in a chat choice: delta content, tool call arguments, or text.</summary>
-    private static void AppendChatText(JsonObject choice, string field, string text)
+    /// <summary>
+    /// Puts released text where it belongs in a chat choice: delta content (a string, or a further part when the
+    /// content came as parts), tool call arguments, or text.
+    /// </summary>
+    private void AppendChatText(JsonObject choice, string field, string text)
     {
         if (field == "text")
         {
-            choice["text"] = (choice["text"]?.GetValue<string>() ?? string.Empty) + text;
+            choice["text"] = Sequenced(StringOf(choice["text"]) + text);
             return;
         }
 
@@ -601,7 +889,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
                 delta["tool_calls"] = calls;
             }
 
-            var call = calls.OfType<JsonObject>().FirstOrDefault(c => c["index"]?.GetValue<int>() == index);
+            var call = calls.OfType<JsonObject>().FirstOrDefault(c => c["index"] is JsonValue v && v.TryGetValue<int>(out var n) && n == index);
             if (call is null)
             {
                 call = new JsonObject { ["index"] = index, ["function"] = new JsonObject() };
@@ -610,12 +898,27 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
 
             var function = call["function"] as JsonObject ?? new JsonObject();
             call["function"] = function;
-            function["arguments"] = (function["arguments"]?.GetValue<string>() ?? string.Empty) + text;
+            function["arguments"] = Sequenced(StringOf(function["arguments"]) + text);
             return;
         }
 
-        delta[field] = (delta[field]?.GetValue<string>() ?? string.Empty) + text;
+        switch (delta[field])
+        {
+            case JsonArray parts:
+                parts.Add(new JsonObject { ["type"] = "text", ["text"] = Sequenced(text) });
+                break;
+            case JsonObject part:
+                delta.Remove(field);
+                delta[field] = new JsonArray(part, new JsonObject { ["type"] = "text", ["text"] = Sequenced(text) });
+                break;
+            default:
+                delta[field] = Sequenced(StringOf(delta[field]) + text);
+                break;
+        }
     }
+
+    private static string StringOf(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : string.Empty;
 
     private void Block(IBufferWriter<byte> output)
     {
@@ -625,7 +928,13 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         }
 
         Blocked = true;
-        WriteEvent(output, null, errorEvent(processor.BlockedEntities ?? []));
+        WriteEvent(output, null, errorEvent(Uninspectable ? null : processor.BlockedEntities ?? []));
+    }
+
+    private void BlockUninspectable(IBufferWriter<byte> output)
+    {
+        Uninspectable = !Blocked;
+        Block(output);
     }
 
     private static string? TypeOf(JsonObject obj) =>
@@ -643,20 +952,12 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         WriteData(output, Encoding.UTF8.GetBytes(data));
     }
 
-    /// <summary>Sends the upstream's current event: its other lines (event, id, comments) as they came, then the data.</summary>
+    /// <summary>Sends the upstream's current event: its other lines (event, id, comments) as processed, then the data.</summary>
     private void WriteUpstreamEvent(IBufferWriter<byte> output, ReadOnlySpan<byte> data, bool hasData = true)
     {
-        var written = _event.WrittenSpan;
-        foreach (var (start, length) in _lines)
+        if (_otherLines is { WrittenCount: > 0 })
         {
-            var line = written.Slice(start, length);
-            if (line.StartsWith("data:"u8))
-            {
-                continue;
-            }
-
-            output.Write(ValidUtf8(line)); // lines were always sent as text
-            output.Write(NewLine);
+            output.Write(_otherLines.WrittenSpan);
         }
 
         if (hasData)
@@ -673,21 +974,25 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
     private static ReadOnlySpan<byte> ValidUtf8(ReadOnlySpan<byte> bytes) =>
         Utf8.IsValid(bytes) ? bytes : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes));
 
-    /// <summary>One <c>data:</c> line per line of <paramref name="data"/>, then the blank line that ends the event.</summary>
+    /// <summary>
+    /// One <c>data:</c> line per line of <paramref name="data"/> (ended by LF, CR or CRLF, as a client would end it),
+    /// then the blank line that ends the event.
+    /// </summary>
     private static void WriteData(IBufferWriter<byte> output, ReadOnlySpan<byte> data)
     {
         while (true)
         {
-            var newline = data.IndexOf((byte)'\n');
+            var end = data.IndexOfAny((byte)'\n', (byte)'\r');
             output.Write("data: "u8);
-            output.Write(newline < 0 ? data : data[..newline]);
+            output.Write(end < 0 ? data : data[..end]);
             output.Write(NewLine);
-            if (newline < 0)
+            if (end < 0)
             {
                 break;
             }
 
-            data = data[(newline + 1)..];
+            var crLf = data[end] == (byte)'\r' && end + 1 < data.Length && data[end + 1] == (byte)'\n';
+            data = data[(end + (crLf ? 2 : 1))..];
         }
 
         output.Write(NewLine);

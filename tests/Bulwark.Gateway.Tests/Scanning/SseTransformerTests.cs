@@ -350,4 +350,247 @@ public sealed class SseTransformerTests
         JsonDocument.Parse(events[3]).RootElement.GetProperty("delta").GetString().ShouldBe($"to {Email}");
         sent.ShouldNotContain("EMAIL_ADDRESS");
     }
+
+    private const string SecretBody = "Xq7RtY2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr";
+
+    /// <summary>A response rule that redacts e-mail addresses, beside the default credential rules.</summary>
+    private const string RedactEmail = "{ response: { EMAIL_ADDRESS: { action: redact }, OPENAI_API_KEY: { action: redact } } }";
+
+    /// <summary>What a client that decodes JSON escapes could read: the sent bytes with every \uXXXX escape decoded.</summary>
+    private static string Decoded(string sent) =>
+        System.Text.RegularExpressions.Regex.Replace(sent, @"\\u([0-9a-fA-F]{4})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString());
+
+    private static void ShouldNotLeak(string sent)
+    {
+        var decoded = Decoded(sent);
+        decoded.ShouldNotContain(SecretBody);
+        decoded.ShouldNotContain(Email);
+    }
+
+    [Theory]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"mail TEXT now\"}]}}]}")] // content parts
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"mail TEXT now\"}]}]}}]}")] // nested parts
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"content\":{\"text\":\"mail TEXT now\"}}}]}")]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"audio\":{\"transcript\":\"mail TEXT now\"}}}]}")]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"mail TEXT now\"}}]}")]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"function_call\":{\"arguments\":\"mail TEXT now\"}}}]}")]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"message\":{\"content\":\"mail TEXT now\"}}]}")]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"logprobs\":{\"content\":[{\"token\":\"mail TEXT now\",\"logprob\":-0.1}]}}]}")]
+    [InlineData("{\"obfuscation\":\"mail TEXT now\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}")]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}],\"note\":[\"mail TEXT now\"]}")]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\",\"message\":{\"content\":\"mail TEXT now\"}}]}")] // document path
+    [InlineData("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":\"mail TEXT now\"}")]
+    [InlineData("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"citations_delta\",\"citation\":{\"cited_text\":\"mail TEXT now\"}}}")]
+    [InlineData("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"hi\",\"extra\":\"mail TEXT now\"}}")]
+    [InlineData("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":[\"mail TEXT now\"]}}")]
+    [InlineData("{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\",\"content_index\":0,\"delta\":\"hi\",\"obfuscation\":\"mail TEXT now\"}")]
+    [InlineData("{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\",\"content_index\":0,\"delta\":\"hi\",\"logprobs\":[{\"token\":\"mail TEXT now\"}]}")]
+    public void Feed_TextOutsideTheKnownDeltaFields_IsStillRedacted(string payload)
+    {
+        foreach (var text in new[] { Email, Secret })
+        {
+            var sent = Run(Create(RedactEmail), "data: " + payload.Replace("TEXT", text, StringComparison.Ordinal) + "\n\n", Done);
+
+            ShouldNotLeak(sent);
+        }
+    }
+
+    [Fact]
+    public void Feed_ChatContentPartsSplitAcrossEvents_AreRedactedAsOneSequence()
+    {
+        static string Part(string text) =>
+            "data: " + JsonSerializer.Serialize(new { choices = new[] { new { index = 0, delta = new { content = new[] { new { type = "text", text } } } } } }) + "\n\n";
+
+        var sent = Run(Create(RedactEmail), Part("Write to jane.doe"), Part("@example.com today"), Finish, Done);
+
+        ShouldNotLeak(sent);
+        Decoded(sent).ShouldNotContain("@example.com");
+    }
+
+    [Theory]
+    [InlineData("event: x\rdata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"mail TEXT now\"}}]}\n\n")]
+    [InlineData(": keep-alive\rdata: mail TEXT now\n\n")]
+    [InlineData("id: 7\rdata: mail TEXT now\r\r")]
+    public void Feed_BareCarriageReturnEndsALine_AsItDoesForClients(string stream)
+    {
+        foreach (var text in new[] { Email, Secret })
+        {
+            var sent = Run(Create(RedactEmail), stream.Replace("TEXT", text, StringComparison.Ordinal), Done);
+
+            ShouldNotLeak(sent);
+        }
+    }
+
+    [Theory]
+    [InlineData("text: mail TEXT now\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n")] // unknown field
+    [InlineData("mail TEXT now\n\n")] // a line without a colon is a field name
+    [InlineData(": mail TEXT now\n\n")] // a comment
+    [InlineData("event: mail TEXT now\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n")]
+    [InlineData("id: mail TEXT now\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n")]
+    [InlineData("\uFEFFdata: mail TEXT now\n\n")] // a byte order mark, which clients drop, before the first line
+    public void Feed_LinesOtherThanData_AreProcessedToo(string stream)
+    {
+        foreach (var text in new[] { Email, Secret })
+        {
+            var sent = Run(Create(RedactEmail), stream.Replace("TEXT", text, StringComparison.Ordinal), Done);
+
+            ShouldNotLeak(sent);
+        }
+    }
+
+    [Fact]
+    public void Feed_OrdinaryEventAndIdLines_AreSentAsTheyCame()
+    {
+        const string evt = "event: content_block_delta\nid: 42\nretry: 3000\n: ping\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello there \"}}\n\n";
+        var transformer = Create("{ stream_holdback: 0 }");
+
+        var sent = Run(transformer, evt, evt);
+
+        sent.ShouldBe(evt + evt);
+    }
+
+    [Theory]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"fine\",\"content\":\"key ESCAPED now\"}}]}")] // a property twice, clients read the last
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"key ESCAPED now\"},\"deep\":DEEP}]}")] // nested deeper than the parser's default limit
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"key ESCAPED now\"},\"logprob\":NaN}]}")] // Python's json reads NaN
+    [InlineData("\"key ESCAPED now\"")] // a JSON string, not an object
+    [InlineData("[\"key ESCAPED now\"]")]
+    public void Feed_JsonTheGatewayCannotReadAsADocument_WithAnEscapedSecret_IsNoBypass(string payload)
+    {
+        // \u0074 is "t": the raw text holds no whole key, but a client that decodes the JSON reads one.
+        var escaped = Secret.Replace("Xq7Rt", "Xq7R\\u0074", StringComparison.Ordinal);
+        var deep = new string('[', 70) + new string(']', 70);
+
+        var sent = Run(Create(DefaultDetection), "data: " + payload.Replace("ESCAPED", escaped, StringComparison.Ordinal).Replace("DEEP", deep, StringComparison.Ordinal) + "\n\n", Done);
+
+        ShouldNotLeak(sent);
+    }
+
+    [Fact]
+    public void Feed_EmailWithEscapedAtSign_IsRedacted()
+    {
+        const string evt = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"mail jane.doe\\u0040example.com now\"}}]}\n\n";
+
+        var sent = Run(Create(RedactEmail), evt, Finish, Done);
+
+        ShouldNotLeak(sent);
+    }
+
+    [Fact]
+    public void Feed_AnEventLargerThanTheLimit_EndsTheStreamInsteadOfBufferingWithoutBound()
+    {
+        var transformer = Create(DefaultDetection);
+        var output = new ArrayBufferWriter<byte>();
+        var megabyte = Encoding.UTF8.GetBytes("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + new string('a', (1024 * 1024) - 60));
+        var open = true;
+        for (var i = 0; i < 64 && open; i++)
+        {
+            open = transformer.Feed(i == 0 ? megabyte : megabyte.AsSpan(6), output);
+        }
+
+        open.ShouldBeFalse();
+        transformer.Blocked.ShouldBeTrue();
+        Events(Encoding.UTF8.GetString(output.WrittenSpan)).ShouldHaveSingleItem().ShouldBe(ErrorEvent);
+    }
+
+    [Fact]
+    public void Feed_ManyLinesInOneEvent_EndsTheStreamOnceOverTheLimit()
+    {
+        var transformer = Create(DefaultDetection);
+        var output = new ArrayBufferWriter<byte>();
+        var lines = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(": x\n", 1024 * 1024 / 4)));
+        var open = true;
+        for (var i = 0; i < 64 && open; i++)
+        {
+            open = transformer.Feed(lines, output);
+        }
+
+        open.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Feed_TooManyOpenSequences_EndsTheStream()
+    {
+        var transformer = Create(DefaultDetection);
+        var output = new ArrayBufferWriter<byte>();
+        var open = true;
+        for (var i = 0; i < 100_000 && open; i++)
+        {
+            open = transformer.Feed(Encoding.UTF8.GetBytes(ChatEvent("held", index: i)), output);
+        }
+
+        open.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Feed_AnObjectWithManyProperties_IsReadInLinearTime()
+    {
+        var payload = "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]," + string.Join(',', Enumerable.Range(0, 200_000).Select(i => $"\"p{i}\":0")) + "}";
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        Run(Create(DefaultDetection), "data: " + payload + "\n\n", Done);
+
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+    }
+
+    [Theory]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"PART\"}}]}")] // OpenRouter's reasoning text
+    [InlineData("{\"type\":\"response.refusal.delta\",\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"PART\"}")]
+    [InlineData("{\"type\":\"response.reasoning_text.delta\",\"item_id\":\"rs_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"PART\"}")]
+    [InlineData("{\"type\":\"response.custom_tool_call_input.delta\",\"item_id\":\"ctc_1\",\"output_index\":0,\"delta\":\"PART\"}")]
+    public void Feed_SecretSplitAcrossEventsOfAnotherStreamedText_IsRedacted(string template)
+    {
+        string Event(string part) => "data: " + template.Replace("PART", part, StringComparison.Ordinal) + "\n\n";
+
+        var sent = Run(Create(DefaultDetection), Event("The key is sk-proj-Xq7RtY2mN9vB4"), Event("kL8pW3zH6jF1dS5aG0eQc2UiOyTr and done."), Done);
+
+        sent.ShouldNotContain("kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
+        sent.ShouldNotContain("Xq7RtY2mN9vB4");
+    }
+
+    [Fact]
+    public void Feed_AnthropicBlockStartText_ContinuesIntoItsDeltas()
+    {
+        var sent = Run(
+            Create(DefaultDetection),
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"The key is sk-proj-Xq7RtY2mN9vB4\"}}\n\n",
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"kL8pW3zH6jF1dS5aG0eQc2UiOyTr and done.\"}}\n\n",
+            "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
+
+        sent.ShouldNotContain("kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
+        sent.ShouldNotContain("Xq7RtY2mN9vB4");
+    }
+
+    [Theory]
+    [InlineData("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"mail TEXT now\"}]}}")]
+    [InlineData("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"mail TEXT now\"}}")]
+    [InlineData("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":\"mail TEXT now\"}}")]
+    public void Feed_AnthropicEventsBesideTheDeltas_HaveTheirTextProcessed(string payload)
+    {
+        // Guards: these shapes were already processed whole by the document path.
+        foreach (var text in new[] { Email, Secret })
+        {
+            var sent = Run(Create(RedactEmail), "data: " + payload.Replace("TEXT", text, StringComparison.Ordinal) + "\n\n");
+
+            ShouldNotLeak(sent);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"PART\"}}]}", "{\"choices\":[{\"index\":0.0,\"delta\":{\"content\":\"PART\"}}]}")]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"function\":{\"arguments\":\"PART\"}}]}}]}", "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1e0,\"function\":{\"arguments\":\"PART\"}}]}}]}")]
+    [InlineData("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"PART\"}}", "{\"type\":\"content_block_delta\",\"index\":-0,\"delta\":{\"type\":\"text_delta\",\"text\":\"PART\"}}")]
+    [InlineData("{\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"content_index\":0,\"delta\":\"PART\"}", "{\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"content_index\":0.0,\"delta\":\"PART\"}")]
+    public void Feed_AnotherSpellingOfTheSameIndex_ContinuesTheSameSequence(string first, string second)
+    {
+        // Clients compare indexes as numbers: both halves land in one text for them, so they must for the gateway.
+        var sent = Run(
+            Create(DefaultDetection),
+            "data: " + first.Replace("PART", "The key is sk-proj-Xq7RtY2mN9vB4", StringComparison.Ordinal) + "\n\n",
+            "data: " + second.Replace("PART", "kL8pW3zH6jF1dS5aG0eQc2UiOyTr and done.", StringComparison.Ordinal) + "\n\n",
+            Done);
+
+        sent.ShouldNotContain("kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
+        sent.ShouldNotContain("Xq7RtY2mN9vB4");
+    }
 }
