@@ -321,6 +321,35 @@ public sealed class DetectionTests
         fixture.Logs.All.ShouldContain("response_not_inspectable");
     }
 
+    [Theory]
+    [InlineData("{\"choices\":[{\"message\":{\"content\":\"sk-proj-Xq7R\\u0074Y2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr\"}}],\"score\":NaN}", "response_not_inspectable")]
+    [InlineData("{\"choices\":[{\"message\":{\"content\":\"The key is sk-proj-Xq7RtY2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr ok\"}}]}", null)]
+    public async Task AJsonAnswer_ThatTheGatewayCannotRead_IsNotReleased_AndOneItCanIsRedacted(string answer, string? code)
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, """
+                  response:
+                    OPENAI_API_KEY: { action: redact, operator: placeholder }
+            """));
+        fixture.Upstream.Script = (_, _) => new ScriptedResponse(200, answer);
+        using var client = new HttpClient { BaseAddress = fixture.ProxyAddress };
+
+        using var response = await client.PostAsync("/openai/v1/chat/completions",
+            new StringContent("""{"model":"m","messages":[{"role":"user","content":"the key?"}]}""", Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+
+        body.ShouldNotContain("kL8pW3zH6jF1dS5aG0eQc2UiOyTr"); // neither raw nor behind an escape a lenient client decodes
+        if (code is null)
+        {
+            response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+            body.ShouldContain("<OPENAI_API_KEY_1>");
+        }
+        else
+        {
+            response.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadGateway);
+            body.ShouldContain(code);
+        }
+    }
+
     [Fact]
     public async Task PersonalDataInAStreamedAnswer_OnlyLoggedByDefault_LeavesTheDecisionAllowed()
     {
