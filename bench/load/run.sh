@@ -13,7 +13,7 @@
 #                     bench/load/route-detection.yaml). Same as BENCH_ROUTE_YAML=FILE.
 #   --no-portkey      skip the Portkey cases (no npm needed)
 #   --note TEXT       stored in the results (e.g. "preliminary, machine shared with builds")
-# Environment: BENCH_DURATION (10), BENCH_WARMUP (3), BENCH_CONNECTIONS (32, the throughput cases),
+# Environment: BENCH_DURATION (10), BENCH_WARMUP (10), BENCH_CONNECTIONS (32, the throughput cases),
 #   BENCH_LATENCY_CONNECTIONS (1, the added-latency cases), BENCH_PORT_BASE (18600),
 #   BENCH_BULWARK_ENV ("NAME=value ..." added to Bulwark's environment, for tuning experiments),
 #   BENCH_PIN (shared|split|none, default shared), BENCH_SKIP_BUILD=1, BENCH_RESULTS (output json path).
@@ -28,7 +28,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 
 DURATION=${BENCH_DURATION:-10}
-WARMUP=${BENCH_WARMUP:-3}
+# 10 s: .NET's tiered JIT is still recompiling hot methods 10-18 s after a gateway starts (libclrjit was 5% of the
+# gateway's CPU samples in that window, none after 30 s). A shorter warm-up measures start-up, not throughput.
+WARMUP=${BENCH_WARMUP:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 LATENCY_CONNECTIONS=${BENCH_LATENCY_CONNECTIONS:-1}
 BULWARK_ENV=${BENCH_BULWARK_ENV:-}
