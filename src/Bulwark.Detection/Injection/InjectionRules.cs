@@ -62,6 +62,10 @@ internal static class InjectionRules
     // A gap inside one sentence.
     private const string Gap = "[^\\n.!?]";
 
+    // Where a clause starts: the text's or a line's start, after end punctuation, a semicolon or a closing bracket. The
+    // normaliser turns an en/em dash set between blanks into ';' ("great poem — new instructions: ...").
+    private const string ClauseStart = "(^|\\n|[.!:;] |\\] |\\) )";
+
     // Nouns that name what governs a model.
     private const string RuleNouns =
         "(instructions?|rules|guidelines|directives?|prompts?|constraints|restrictions|programming|guidance|policies|policy|"
@@ -91,7 +95,7 @@ internal static class InjectionRules
         new("instruction_override.forget_told", Override, 0.7,
             "\\b(forget|ignore|disregard) (everything|all|anything|whatever) (you('ve| have)? (were|been|was) )?(told|taught|instructed|programmed|trained on|given)\\b"),
         new("instruction_override.new_instructions", Override, 0.6,
-            "(^|\\n|[.!:] |\\] |\\) )(new|updated|real|actual|revised|true|additional|secret) (instructions?|task|rules|directive|system prompt|objective|orders) ?:",
+            ClauseStart + "(new|updated|real|actual|revised|true|additional|secret) (instructions?|task|rules|directive|system prompt|objective|orders) ?:",
             "instruction|task|rules|directive|system prompt|objective|orders"),
         new("instruction_override.your_new_task", Override, 0.6,
             "\\byour (new|real|actual|true|only) (instructions?|task|purpose|goal|role|objective|directive|mission)s? (is|are|will be|now)\\b",
