@@ -119,7 +119,7 @@ internal static class InjectionRules
         new("roleplay_jailbreak.dan_persona", Roleplay, 0.45,
             "(\\bdan( mode|:| prompt| jailbreak|\\]|\\))|\\bas dan\\b|\\[dan|\\bstay (a )?dan\\b|\\bdan,? (can|will|has|does|never|always)\\b)",
             "dan"),
-        new("roleplay_jailbreak.developer_mode", Roleplay, 0.3, "\\bdeveloper mode\\b"),
+        new("roleplay_jailbreak.developer_mode", Roleplay, 0.2, "\\bdeveloper mode\\b"),
         new("roleplay_jailbreak.developer_mode_ai", Roleplay, 0.75,
             "(\\bdeveloper mode (output|response|enabled chatgpt|answer)|\\b(chatgpt|gpt|ai|assistant|you|claude|llama|bard|gemini|bot)( [a-z]+)? (with|in|has|have|enter|entered|enters|are in|is in|now in|simulate|simulating) developer mode\\b)",
             "developer mode"),
