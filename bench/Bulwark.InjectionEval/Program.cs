@@ -7,6 +7,8 @@ using CsvHelper;
 
 // Evaluates PromptInjectionDetector on the shared jailbreak CSV (all rows, even rows, odd rows) and on the team corpus.
 // Usage: dotnet run -c Release --project bench/Bulwark.InjectionEval [-- --csv PATH] [--corpus PATH] [--threshold X] [--misses N] [--dump PATH]
+// Even CSV rows are the tuning half, odd rows the validation half: odd rows are only ever counted. --misses lists even
+// rows only, and --dump PATH writes even rows only (index, label, score, rule ids), plus PATH.corpus for the team corpus.
 // Exit codes: 0 done, 2 error (missing input, bad argument).
 return InjectionEval.Run(args);
 
@@ -61,13 +63,9 @@ internal static class InjectionEval
             Report("odd rows (validation half)", Evaluate(detector, rows.Where((_, i) => i % 2 == 1).ToList()), 0);
             if (dumpPath is not null)
             {
-                // One line per CSV row: index, label, score, rule ids; for offline analysis of misses.
-                File.WriteAllLines(dumpPath, rows.Select((s, i) =>
-                {
-                    InjectionReport report = detector.Explain(s.Text);
-                    return string.Join('\t', i.ToString(CultureInfo.InvariantCulture), s.Attack ? "jailbreak" : "benign",
-                        report.Score.ToString("0.0000", CultureInfo.InvariantCulture), string.Join(',', report.RuleIds));
-                }));
+                // One line per even CSV row (index in the CSV, label, score, rule ids), for offline analysis of misses.
+                // Odd rows are the validation half: writing them out would let their texts' scores steer the rules.
+                File.WriteAllLines(dumpPath, rows.Select((s, i) => (s, i)).Where(row => row.i % 2 == 0).Select(row => DumpLine(detector, row.i, row.s)));
             }
 
             MeasureThroughput("the CSV's benign prompts", detector, rows.Where(s => !s.Attack).Select(s => s.Text).ToList());
@@ -103,12 +101,7 @@ internal static class InjectionEval
 
             if (dumpPath is not null)
             {
-                File.WriteAllLines(dumpPath + ".corpus", corpus.Select((s, i) =>
-                {
-                    InjectionReport report = detector.Explain(s.Text);
-                    return string.Join('\t', i.ToString(CultureInfo.InvariantCulture), s.Attack ? "jailbreak" : "benign",
-                        report.Score.ToString("0.0000", CultureInfo.InvariantCulture), string.Join(',', report.RuleIds));
-                }));
+                File.WriteAllLines(dumpPath + ".corpus", corpus.Select((s, i) => DumpLine(detector, i, s)));
             }
 
             MeasureThroughput("the corpus' benign prompts (look-alike heavy)", detector, corpus.Where(s => !s.Attack).Select(s => s.Text).ToList());
@@ -119,6 +112,14 @@ internal static class InjectionEval
         }
 
         return any ? 0 : 2;
+    }
+
+    /// <summary>One dump line: index, label, score, rule ids.</summary>
+    private static string DumpLine(PromptInjectionDetector detector, int index, Sample sample)
+    {
+        InjectionReport report = detector.Explain(sample.Text);
+        return string.Join('\t', index.ToString(CultureInfo.InvariantCulture), sample.Attack ? "jailbreak" : "benign",
+            report.Score.ToString("0.0000", CultureInfo.InvariantCulture), string.Join(',', report.RuleIds));
     }
 
     private static string? FindRepoRoot()

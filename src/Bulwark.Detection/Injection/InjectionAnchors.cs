@@ -25,6 +25,8 @@ internal sealed class InjectionAnchors
     private readonly SearchValues<char> _otherKeyChars;
     private readonly FrozenDictionary<char, (int Id, int Offset)[]> _byKeyChar;
     private readonly int[][] _ruleAnchors;
+    private readonly int[][] _rulesByAnchor;
+    private readonly int[] _unanchored;
 
     public InjectionAnchors(IReadOnlyList<InjectionRule> rules)
     {
@@ -53,6 +55,12 @@ internal sealed class InjectionAnchors
         {
             _anchors[id] = anchor;
         }
+
+        // The inverse: which rules each anchor lets run, so that a text's few anchors name its rules directly.
+        _rulesByAnchor = Enumerable.Range(0, ids.Count)
+            .Select(id => Enumerable.Range(0, rules.Count).Where(r => _ruleAnchors[r].Contains(id)).ToArray())
+            .ToArray();
+        _unanchored = [.. Enumerable.Range(0, rules.Count).Where(r => _ruleAnchors[r].Length == 0)];
 
         // A non-ASCII anchor is keyed by its first non-ASCII character and that character's offset in the anchor.
         var ascii = _anchors.Select((anchor, id) => (anchor, id)).Where(x => System.Text.Ascii.IsValid(x.anchor)).ToArray();
@@ -115,25 +123,46 @@ internal sealed class InjectionAnchors
             return;
         }
 
+        // The key characters are many and spread over the BMP, so SearchValues tests them one character at a time; skip
+        // the ASCII between non-ASCII runs (vectorised) so that mostly English text with a little Chinese pays little.
         int position = 0;
         while (position < text.Length)
         {
-            int found = text[position..].IndexOfAny(_otherKeyChars);
-            if (found < 0)
+            int runStart = text[position..].IndexOfAnyExceptInRange('\0', '\u007F');
+            if (runStart < 0)
             {
                 return;
             }
 
-            position += found;
-            foreach ((int id, int offset) in _byKeyChar[text[position]])
+            position += runStart;
+            int runLength = text[position..].IndexOfAnyInRange('\0', '\u007F');
+            int runEnd = runLength < 0 ? text.Length : position + runLength;
+            while (position < runEnd)
             {
-                if (position >= offset && text[(position - offset)..].StartsWith(_anchors[id], StringComparison.Ordinal))
+                int found = text[position..runEnd].IndexOfAny(_otherKeyChars);
+                if (found < 0)
                 {
-                    present[id] = true;
+                    break;
                 }
+
+                position += found;
+                MarkKeyCharAt(text, position, present);
+                position++;
             }
 
-            position++;
+            position = runEnd;
+        }
+    }
+
+    /// <summary>Marks the non-ASCII anchors keyed by the character at <paramref name="position"/> that start there.</summary>
+    private void MarkKeyCharAt(ReadOnlySpan<char> text, int position, Span<bool> present)
+    {
+        foreach ((int id, int offset) in _byKeyChar[text[position]])
+        {
+            if (position >= offset && text[(position - offset)..].StartsWith(_anchors[id], StringComparison.Ordinal))
+            {
+                present[id] = true;
+            }
         }
     }
 
@@ -152,24 +181,28 @@ internal sealed class InjectionAnchors
         }
     }
 
-    /// <summary>Can rule <paramref name="rule"/> match, given the anchors <see cref="Mark"/> found?</summary>
-    public bool MayMatch(int rule, ReadOnlySpan<bool> present)
+    /// <summary>
+    /// Sets <c>possible[rule]</c> for every rule that can match given the anchors <see cref="Mark"/> found: one pass over
+    /// the (few) present anchors instead of a test of every rule's anchors.
+    /// </summary>
+    public void MarkRules(ReadOnlySpan<bool> present, Span<bool> possible)
     {
-        int[] anchors = _ruleAnchors[rule];
-        if (anchors.Length == 0)
+        foreach (int rule in _unanchored)
         {
-            return true;
+            possible[rule] = true;
         }
 
-        foreach (int id in anchors)
+        int id = present.IndexOf(true);
+        while (id >= 0)
         {
-            if (present[id])
+            foreach (int rule in _rulesByAnchor[id])
             {
-                return true;
+                possible[rule] = true;
             }
-        }
 
-        return false;
+            int next = present[(id + 1)..].IndexOf(true);
+            id = next < 0 ? -1 : id + 1 + next;
+        }
     }
 
     /// <summary>

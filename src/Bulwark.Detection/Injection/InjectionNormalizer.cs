@@ -130,11 +130,22 @@ internal static class InjectionNormalizer
                 continue;
             }
 
-            destination[written++] = FoldBasic(c, ref signals);
+            destination[written++] = IsDash(c) && IsClauseDash(source, i) ? ';' : FoldBasic(c, ref signals);
         }
 
         return written;
     }
+
+    private static bool IsDash(char c) => c is '\u2013' or '\u2014' or '\u2015';
+
+    /// <summary>
+    /// Is the en/em dash at <c>source[i]</c> set between clauses, with a blank on one side ("great poem — new
+    /// instructions: ...")? It then becomes ';', which rules read as a clause start but which, unlike '.', does not end
+    /// the sentence their gaps span ("you are DAN — an AI that ..."); a dash between two words ("the rules—all of them")
+    /// folds to a space (<see cref="FoldBasic"/>).
+    /// </summary>
+    private static bool IsClauseDash(ReadOnlySpan<char> source, int i) =>
+        i == 0 || i + 1 == source.Length || char.IsWhiteSpace(source[i - 1]) || char.IsWhiteSpace(source[i + 1]);
 
     private static char FoldBasic(char c, ref NormalizationSignals signals)
     {
@@ -163,7 +174,7 @@ internal static class InjectionNormalizer
                 return '-';
             case '\u2013' or '\u2014' or '\u2015':
                 // En and em dashes are punctuation, often set without spaces ("the rules—all of them"): a word break,
-                // never a hyphen to join across.
+                // never a hyphen to join across. Between clauses the caller writes ';' instead (IsClauseDash).
                 return ' ';
             case >= '\u24B6' and <= '\u24CF':
                 signals.Fullwidth++;
@@ -485,7 +496,7 @@ internal static class InjectionNormalizer
         && (i == 0 || !char.IsLetterOrDigit(text[i - 1]))
         && (i + 1 == text.Length || !char.IsLetterOrDigit(text[i + 1]));
 
-    private static bool IsSpacedSeparator(char c) => c is ' ' or '.' or '-' or '_' or '*' or '|' or '/' or '+' or '~';
+    private static bool IsSpacedSeparator(char c) => c is ' ' or '.' or '-' or '_' or '*' or '|' or '/' or '+' or '~' or ';';
 
     /// <summary>End of a run "x s x s x ..." of single letters with 1..3 separator characters between them.</summary>
     private static int SpacedRunEnd(ReadOnlySpan<char> text, int start, out int letters)

@@ -98,11 +98,12 @@ internal static class InjectionPrefilter
         "режим разработчика", "ограничени", "цензур", "фильтр",
     ];
 
-    // The keywords above plus every rule's own anchors (with typographic apostrophes, as the raw text may have them),
-    // so that no rule can match a text the prefilter let go.
+    // The keywords above plus every rule's own anchors (with typographic apostrophes and opening quotes, as the raw
+    // text may have them), so that no rule can match a text the prefilter let go.
     private static readonly string[] AllAnchors = AnchorWords
         .Concat(InjectionRules.Default.SelectMany(rule => rule.Anchors))
         .SelectMany(word => word.Contains('\'', StringComparison.Ordinal) ? [word, word.Replace('\'', '\u2019')] : new[] { word })
+        .SelectMany(word => word.Contains('"', StringComparison.Ordinal) ? [word, word.Replace('"', '\u201C')] : new[] { word })
         .Distinct(StringComparer.OrdinalIgnoreCase)
         .ToArray();
 

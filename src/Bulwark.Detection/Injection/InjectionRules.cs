@@ -62,6 +62,10 @@ internal static class InjectionRules
     // A gap inside one sentence.
     private const string Gap = "[^\\n.!?]";
 
+    // Where a clause starts: the text's or a line's start, after end punctuation, a semicolon or a closing bracket. The
+    // normaliser turns an en/em dash set between blanks into ';' ("great poem — new instructions: ...").
+    private const string ClauseStart = "(^|\\n|[.!:;] |\\] |\\) )";
+
     // Nouns that name what governs a model.
     private const string RuleNouns =
         "(instructions?|rules|guidelines|directives?|prompts?|constraints|restrictions|programming|guidance|policies|policy|"
@@ -77,6 +81,59 @@ internal static class InjectionRules
     private const string LooseAdjectives =
         "(unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|no-?limits?|limitless|without limits)";
 
+    // What leads into a request for a method: "how to", "steps to", "instructions for", "planning to" ...
+    private const string HowTo =
+        "(how (to|do i|do you|can i|could i|would (i|one|you|someone)|does one|did (he|she|they))|steps?( needed)? (to|for)|instructions (to|for|on)|"
+        + "(recipe|formula|procedure|process|method|guide|tutorial|blueprint) (for|to|of|on)|ways? to|planning to|plans to|plan to|trying to|tries to|wants to|"
+        + "teach (me|us|people|someone) (how )?to)";
+
+    // Weapons, drugs and malware that no bedtime story or novel needs the recipe of. Modifiers are a closed list, so "a
+    // bath bomb" is not a bomb, and a bomb takes the next character so that a bomb shelter is not one either; "meth" and
+    // "ricin" take it so that "method", "something" and "pricing" hold no anchor.
+    private const string DangerousGoods =
+        "(a |an |the |some |your own |my own )?(homemade |home-?made |improvised |working |real |functional |deadly |lethal |crude |powerful |simple )?"
+        + "((meth|ricin)[ .,?!]|(pipe |nail |car |dirty |atomic |nuclear |fertili[sz]er )?bombs?([.,?!;:\"')\\n]|$| [a-rt-z]| s[a-gi-z])"
+        + "|(methamphetamine|crystal meth|napalm|sarin|nerve (agent|gas)|mustard gas|chlorine gas|explosives|dynamite|thermite|nitroglycerin|semtex|"
+        + "grenades?|molotovs?( cocktails?)?|explosive devices?|anthrax|bioweapons?|chemical weapons?|cyanide|malware|ransomware|keyloggers?|computer virus(es)?|lsd|heroin|cocaine|fentanyl|mdma|untraceable (guns?|firearms?)|"
+        + "ghost guns?|silencers?|suppressors?)\\b)";
+
+    // A request for dangerous goods: "how to make a pipe bomb", "steps to producing napalm", "the recipe for ricin".
+    private const string GoodsRequest =
+        "(" + HowTo + "( [a-z]+ly)? (make|making|build|building|synthesi[sz]e|synthesi[sz]ing|produce|producing|cook|cooking|manufacture|manufacturing|"
+        + "create|creating|brew|brewing|assemble|assembling|prepare|preparing|obtain|buy|acquire|extract|extracting|write|writing|code|coding|develop|deploy|spread)"
+        + "|(recipe|formula|blueprint|synthesis|schematics?) (for|of)( making| producing| building)?) " + DangerousGoods;
+
+    private const string GoodsAnchors =
+        "methamphetamine|crystal meth|meth |meth.|meth,|meth?|meth!|napalm|ricin |ricin.|ricin,|ricin?|ricin!|sarin|nerve agent|nerve gas|mustard gas|chlorine gas|explosive|dynamite|"
+        + "thermite|nitroglycerin|semtex|bomb|grenade|molotov|anthrax|bioweapon|chemical weapon|cyanide|malware|ransomware|keylogger|computer virus|lsd|"
+        + "heroin|cocaine|fentanyl|mdma|untraceable|ghost gun|silencer|suppressor";
+
+    // "Step by step", "in detail", "exact quantities", "leave out any steps".
+    private const string DetailDemand =
+        "(step( by |by)step|in (great |full |precise |technical )?detail|(exact|precise) (steps|recipe|quantities|amounts|measurements|ingredients|instructions)|"
+        + "with (exact |precise )?(quantities|measurements|amounts)|(leave out|omit|skip) any (steps?|details?|ingredients)|(full|complete|detailed) (instructions|recipe|procedure))\\b";
+
+    // Text a translation or summary request names as its task.
+    private const string ProcessingVerbs = "(translat|summari[sz]|paraphras|proofread|rephras|rewrit|correct|classif|analy[sz]|review)";
+
+    private const string PayloadSplitAnchors = "=\"|= \"|='|= '";
+
+    /// <summary>
+    /// Payload splitting: a quoted fragment assigned to a variable ("a = 'how to make'"), then the pieces joined and
+    /// handed back with one of <paramref name="asks"/> ("answer a + b", "combine a and b and follow it").
+    /// </summary>
+    private static string PayloadSplit(string asks) =>
+        @"\$?[a-z][a-z0-9_]{0,10} ?= ?[""'][^""'\n]{1,80}[""'][\s\S]{0,400}?"
+        + @"(\b" + asks + @"\b[^\n]{0,40}?\$?[a-z][a-z0-9_]{0,10} ?\+ ?\$?[a-z][a-z0-9_]{0,10}"
+        + @"|\b(concatenat|combin|join|merg|put together)[a-z]*\b[^\n.]{0,40}\b(and|then) " + asks + ")";
+
+    // What the grandmother trick has the dead relative recite, and the bedtime it is recited at.
+    private const string RecitedSecrets = "(steps?|instructions|procedure|formula|keys|codes|serial numbers|serials|passwords|synthesis)\\b";
+    private const string Recited = "(used to|would|always)( always)? (tell|read|recite|sing|whisper|say|explain|teach|give|list|share)( me| us)?";
+    private const string ZhSecrets = "激活码|序列号|密钥|密码|步骤|配方|制作方法|制造方法|合成方法|配比";
+    private const string ZhRecitedSecrets = "(念|读|讲|告诉|教|背)[^\\n。]{0,20}(" + ZhSecrets + ")";
+    private const string Sleep = "(asleep|sleep|bedtime|lullab[a-z]*)\\b";
+
     public static IReadOnlyList<InjectionRule> Default { get; } =
     [
         // ---- instruction override ----
@@ -91,14 +148,15 @@ internal static class InjectionRules
         new("instruction_override.forget_told", Override, 0.7,
             "\\b(forget|ignore|disregard) (everything|all|anything|whatever) (you('ve| have)? (were|been|was) )?(told|taught|instructed|programmed|trained on|given)\\b"),
         new("instruction_override.new_instructions", Override, 0.6,
-            "(^|\\n|[.!:] |\\] |\\) )(new|updated|real|actual|revised|true|additional|secret) (instructions?|task|rules|directive|system prompt|objective|orders) ?:",
+            ClauseStart + "(new|updated|real|actual|revised|true|additional|secret) (instructions?|task|rules|directive|system prompt|objective|orders) ?:",
             "instruction|task|rules|directive|system prompt|objective|orders"),
         new("instruction_override.your_new_task", Override, 0.6,
             "\\byour (new|real|actual|true|only) (instructions?|task|purpose|goal|role|objective|directive|mission)s? (is|are|will be|now)\\b",
             "your new|your real|your actual|your true|your only"),
         new("instruction_override.from_now_on", Override, 0.35,
-            "\\b(from now on|from this (point|moment)( on| onwards?| forward)?|henceforth|starting now|for the rest of (this|our|the) conversation)\\b" + Gap + "{0,60}\\byou\\b",
-            "from now on|from this point|from this moment|henceforth|starting now|for the rest of"),
+            "\\b(from (now|here) on(wards?)?|from this (point|moment)( on| onwards?| forward)?|henceforth|starting now|for the rest of (this|our|the) conversation)\\b" + Gap
+            + "{0,60}\\b(you|answer|respond|reply|obey|listen|act|speak|talk)\\b",
+            "from now on|from here on|from this point|from this moment|henceforth|starting now|for the rest of"),
         new("instruction_override.rules_void", Override, 0.8,
             "\\b(previous|prior|earlier|above|original|old|initial|all|your)( the)? " + RuleNouns + Gap
             + "{0,20}\\b(are|is|were|have been|has been)( now| hereby)? (void|null|cancell?ed|revoked|obsolete|invalid|overridden|deleted|removed|replaced|lifted|disabled|suspended|no longer (valid|apply|applicable|in effect|relevant))",
@@ -115,7 +173,7 @@ internal static class InjectionRules
         new("roleplay_jailbreak.dan_persona", Roleplay, 0.45,
             "(\\bdan( mode|:| prompt| jailbreak|\\]|\\))|\\bas dan\\b|\\[dan|\\bstay (a )?dan\\b|\\bdan,? (can|will|has|does|never|always)\\b)",
             "dan"),
-        new("roleplay_jailbreak.developer_mode", Roleplay, 0.3, "\\bdeveloper mode\\b"),
+        new("roleplay_jailbreak.developer_mode", Roleplay, 0.2, "\\bdeveloper mode\\b"),
         new("roleplay_jailbreak.developer_mode_ai", Roleplay, 0.75,
             "(\\bdeveloper mode (output|response|enabled chatgpt|answer)|\\b(chatgpt|gpt|ai|assistant|you|claude|llama|bard|gemini|bot)( [a-z]+)? (with|in|has|have|enter|entered|enters|are in|is in|now in|simulate|simulating) developer mode\\b)",
             "developer mode"),
@@ -128,7 +186,7 @@ internal static class InjectionRules
             + "{0,30}\\b(from|of)\\b" + Gap + "{0,20}\\b(restrictions|limitations|rules|constraints|confines|guidelines|policies|openai|programming|censorship|filters|the matrix of|chains|shackles|cage)",
             "freed|liberated|unchained|broken free|break free|breaks free|escaped|free itself|free yourself|free himself|free herself|free themselves"),
         new("roleplay_jailbreak.no_restrictions", Roleplay, 0.35,
-            "\\b(no|without|zero|free of|free from|not have any|doesn't have any|does not have any|don't have any|without any|not bound by any|lacks?)( any| the)?( ethical| moral| content| safety)? ( all)?( the)? ?(restrictions|limitations|limits|filters|filtering|censorship|boundaries|guidelines|rules|morals|ethics|principles|safeguards|constraints|guardrails)( to follow)?\\b",
+            "\\b(no|without|zero|free of|free from|not have any|doesn't have any|does not have any|don't have any|without any|not bound by any|lacks?)( any| the| all( of)?( the| your| its)?| your| its)?( ethical| moral| content| safety)? (restrictions|limitations|limits|filters|filtering|censorship|boundaries|guidelines|rules|morals|ethics|principles|safeguards|constraints|guardrails)( to follow)?\\b",
             "restriction|limitation|limits|filter|censorship|boundaries|guidelines|rules|morals|ethics|principles|safeguards|constraints|guardrails"),
         new("roleplay_jailbreak.loose_adjectives", Roleplay, 0.35, "\\b" + LooseAdjectives + "\\b",
             "unfiltered|uncensored|unrestricted|amoral|unethical|immoral|unbound|unhinged|lawless|nolimit|limitless|without limits"),
@@ -146,7 +204,7 @@ internal static class InjectionRules
             "\\b(never|not|don't|do not|cannot|can't|won't|will not|must not|shouldn't|should not|unable to|incapable of|not allowed to|not able to|no) (ever )?(refuse|refuses|decline|declines|reject|say no|refusal|refusing|deny any)\\b",
             "refus|declin|reject|say no|deny any"),
         new("roleplay_jailbreak.no_warnings", Roleplay, 0.35,
-            "\\b(without|no|never (include|add|give|provide|mention|use|write)|don't (include|add|give|write)|do not (include|add|give|write)|not (include|add)|omit)( any| all| the)? (warnings?|disclaimers?|caveats|apolog(y|ies|ize|ise)|moraliz\\w*|moralis\\w*|lectures?|ethical (notes|reminders|concerns))",
+            "\\b(without|no|never (include|add|give|provide|mention|use|write)|don't (include|add|give|write)|do not (include|add|give|write)|not (include|add)|omit)( any| all| the| a| an)? (\"?(notes?|caveats?|comments?|warnings?)\"?,? (or|and) )?\"?(warnings?|disclaimers?|caveats|apolog(y|ies|ize|ise)|moraliz\\w*|moralis\\w*|lectures?|ethical (notes|reminders|concerns))",
             "warning|disclaimer|caveat|apolog|moraliz|moralis|lecture|ethical notes|ethical reminders|ethical concerns"),
         new("roleplay_jailbreak.dont_care", Roleplay, 0.45,
             "\\b(doesn't|does not|don't|do not|never|won't|will not|without)( even| ever)? (care|caring|give a (fuck|shit|damn)|concern (itself|himself|herself)|worry|bother)( about| for| with| if)?"
@@ -162,7 +220,7 @@ internal static class InjectionRules
             "\\b(ignore|ignores|bypass|bypasses|disregard|disregards|circumvent|evade|get around|no longer follow|not have to follow|don't have to follow|doesn't have to follow|not need to follow|free from|not bound by|break free of|abandon|abandons)( to)?( the| any| all| its| their| your)?"
             + Gap + "{0,20}\\b(openai|anthropic|content|safety|usage|chatgpt|ethical)('s)? ?(polic(y|ies)|guidelines|rules|terms|tos|filters?|restrictions|principles|standards)"),
         new("roleplay_jailbreak.evil_persona", Roleplay, 0.45,
-            "\\b(evil|malicious|unethical|amoral|immoral|uncensored|unfiltered|unrestricted|rogue|corrupted)( and [a-z]+)? (confidant|ai|a\\.i\\.|assistant|chatbot|bot|version of (yourself|you|chatgpt)|alter ego|persona|gpt|model|twin ai)\\b"),
+            "\\b(evil|malicious|unethical|amoral|immoral|uncensored|unfiltered|unrestricted|rogue|corrupted|unchained|unleashed|liberated)( and [a-z]+)? (confidant|ai|a\\.i\\.|assistant|chatbot|bot|version of (yourself|you|chatgpt)|alter ego|persona|gpt|model|twin ai)\\b"),
         new("roleplay_jailbreak.hypothetical_response", Roleplay, 0.45,
             "\\bhypothetical (response|answer|reply)\\b"),
         new("roleplay_jailbreak.token_game", Roleplay, 0.6,
@@ -191,7 +249,7 @@ internal static class InjectionRules
 
         // ---- system prompt extraction ----
         new("system_prompt_extraction.print_prompt", Extraction, 0.85,
-            "\\b(repeat|print|output|reveal|show|display|tell|give|write|dump|leak|disclose|share|list|recite|spell out|paste|return|provide|echo|expose|read back|copy|what is|what are|what's|what was|what were)\\b"
+            "\\b(repeat|print|output|reveal|show|display|tell|give|write|dump|leak|disclose|share|list|recite|spell out|paste|return|provide|echo|expose|read back|copy|summari[sz]e|paraphrase|rephrase|translate|what is|what are|what's|what was|what were)\\b"
             + Gap + "{0,25}\\byour( full| entire| complete| exact| original| initial| hidden| secret| internal| current| real| very first| first)* "
             + "(system prompt|system message|system instructions|pre-?prompt|meta-?prompt|developer (instructions|message|prompt)|hidden (instructions|prompt)|secret (instructions|prompt)|initial (instructions|prompt)|original (instructions|prompt)|starting instructions|base prompt|configuration prompt)",
             "prompt|system message|instructions"),
@@ -202,7 +260,7 @@ internal static class InjectionRules
             + "(system prompt|system message|system instructions|pre-?prompt|meta-?prompt|developer (instructions|message|prompt)|hidden (instructions|prompt)|secret (instructions|prompt)|initial (instructions|prompt)|original (instructions|prompt)|starting instructions|base prompt|configuration prompt)",
             "prompt|system message|instructions"),
         new("system_prompt_extraction.your_instructions", Extraction, 0.45,
-            "\\b(repeat|print|output|reveal|show|display|tell|give|write|dump|leak|disclose|share|list|recite|paste|expose|what is|what are|what's|what were)( me| us)?( all| out)?( of)? your (instructions|prompt|rules|guidelines|directives|programming|configuration)\\b",
+            "\\b(repeat|print|output|reveal|show|display|tell|give|write|dump|leak|disclose|share|list|recite|paste|expose|summari[sz]e|paraphrase|rephrase|translate|what is|what are|what's|what were)( me| us)?( all| out)?( of)? your (instructions|prompt|rules|guidelines|directives|programming|configuration)\\b",
             "your instructions|your prompt|your rules|your guidelines|your directives|your programming|your configuration"),
         new("system_prompt_extraction.what_were_you_told", Extraction, 0.7,
             "\\b(tell|show) me (what|how|exactly what|everything) (you were|you have been|you've been|you are) (told|instructed|programmed|prompted|configured)\\b",
@@ -214,7 +272,8 @@ internal static class InjectionRules
             "\\b(starting|beginning|start|begin) with( the words?| the phrase| the sentence)? [\"']?you are (a |an )?(chatgpt|assistant|an ai|a large language model|a helpful|claude)",
             "you are"),
         new("system_prompt_extraction.verbatim_prompt", Extraction, 0.6,
-            "\\b(system prompt|instructions|prompt|system message)( above)? (verbatim|word for word|word-?for-?word|in full|in its entirety)\\b"),
+            "\\b((system prompt|instructions|prompt|system message)( above)?|your (rules|guidelines|directives|programming)) (verbatim|word for word|word-?for-?word|in full|in its entirety)\\b",
+            "verbatim|word for word|wordforword|in full|in its entirety"),
         new("system_prompt_extraction.system_prompt_word", Extraction, 0.2, "\\b(system prompt|system message|initial prompt|pre-?prompt|hidden instructions)\\b",
             "system prompt|system message|initial prompt|preprompt|hidden instructions"),
 
@@ -293,7 +352,8 @@ internal static class InjectionRules
             "\\b(decode|decrypt|decipher|translate|convert|unscramble|reverse)\\b[^\\n]{0,40}\\b(base64|base-64|b64|rot13|rot-13|hex|hexadecimal|binary|caesar|cipher|morse|reversed?)\\b[^\\n]{0,80}\\b(follow|execute|obey|do what it says|carry out|perform|act on|comply|run) "),
 
         new("roleplay_jailbreak.ignore_ethics", Roleplay, 0.45,
-            "\\b(ignore|ignores|ignoring|disregard|disregards|disregarding|bypass|bypasses|abandon|abandons|without regard for|no regard for|not care about)( all| any)?( the| your| its| his| her)? (ethics|morals|morality|legality|laws|ethical (guidelines|considerations|boundaries)|moral (guidelines|considerations|boundaries)|legal considerations)\\b"),
+            "\\b(ignore|ignores|ignoring|disregard|disregards|disregarding|bypass|bypasses|abandon|abandons|without( any)? regard (for|to)|with no regard for|no regard for|not care about)( all| any)?( the| your| its| his| her)? (ethics|morals|morality|legality|laws|ethical (guidelines|considerations|boundaries)|moral (guidelines|considerations|boundaries)|legal considerations|social norms|political correctness|(human |common )?decency)\\b",
+            "ignor|disregard|bypass|abandon|no regard|without regard|any regard|not care about"),
         new("roleplay_jailbreak.unlocked_you", Roleplay, 0.6,
             "\\b(you are|you're|you have been|you've been|it is|it's|ai is)( now)?( fully| completely| totally)? (unlocked|unleashed|unchained|liberated|uncensored|unrestricted|unfiltered)\\b",
             "unlocked|unleashed|unchained|liberated|uncensored|unrestricted|unfiltered"),
@@ -320,15 +380,15 @@ internal static class InjectionRules
         // ---- how role-play jailbreaks are built: a persona, its rules removed, compliance demanded ----
         // Each cue is common enough in benign role-play and app system prompts that it only counts in company.
         new("roleplay_jailbreak.persona_setup", Roleplay, 0.2,
-            @"\b(you are (now|going to|about to)( be| act| pretend| play| roleplay| simulate| become)?|from now on,? you( are|'re| will| shall| must)|pretend (to be|you are|that you are|you're)|act as (if you are |though you are )?(a|an|the|my)?|roleplay as|play the (role|part) of|take (on|up) the (role|persona)|simulate (a|an|being)|you will (now )?(be|act as|play|roleplay|pretend)|i want you to (act|pretend|be|play|simulate|become|respond)|(respond|reply|answer|talk|behave) (only )?(as|like) (a |an |the )?[a-z0-9]+)\b",
-            "you are|you're|from now on|pretend|act as|roleplay as|play the|take on the|take up the|simulate|you will|i want you to|respond as|reply as|answer as|talk as|behave as|respond like|reply like|answer like|talk like|behave like|respond only|reply only|answer only|talk only|behave only",
+            @"\b(you are (now|going to|about to)( be| act| pretend| play| roleplay| simulate| become)?|from (now|here) on,? you( are|'re| will| shall| must)|pretend (to be|you are|that you are|you're)|act as (if you are |though you are )?(a|an|the|my)?|roleplay as|play the (role|part) of|take (on|up) the (role|persona)|simulate (a|an|being)|you will (now )?(be|act as|play|roleplay|pretend)|i want you to (act|pretend|be|play|simulate|become|respond)|(respond|reply|answer|talk|behave) (only )?(as|like) (a |an |the )?[a-z0-9]+)\b",
+            "you are|you're|from now on|from here on|pretend|act as|roleplay as|play the|take on the|take up the|simulate|you will|i want you to|respond as|reply as|answer as|talk as|behave as|respond like|reply like|answer like|talk like|behave like|respond only|reply only|answer only|talk only|behave only",
             InjectionCue.Persona),
         new("roleplay_jailbreak.answer_any_request", Roleplay, 0.35,
-            @"\b(answer|respond to|reply to|fulfil+|comply with|complete|do|obey|follow|accept|generate|write|provide)( to)? (any|every|all)( (kind|type)s? of)?( (user'?s?|my|of my|the user'?s?))? ?(requests?|questions?|prompts?|commands?|orders?|instructions?|tasks?|demands?|queries)\b" + Gap
+            @"\b(answers?|respond to|responds to|reply to|replies to|fulfil+s?|compl(y|ies) with|completes?|do|does|obeys?|follows?|accepts?|generates?|writes?|provides?)( to)? (any|every|all)( (kind|type)s? of)?( (user'?s?|my|of my|the user'?s?))? ?(requests?|questions?|prompts?|commands?|orders?|instructions?|tasks?|demands?|queries)\b" + Gap
             + @"{0,40}\b(no matter|regardless|without|even if|however|whatever|illegal|unethical|immoral|harmful|dangerous|offensive|explicit)",
             "no matter|regardless|without|even if|however|whatever|illegal|unethical|immoral|harmful|dangerous|offensive|explicit", InjectionCue.Compliance),
         new("roleplay_jailbreak.whatever_asked", Roleplay, 0.35,
-            @"\b(do|say|answer|write|generate|tell( me)?|provide) (anything|everything|whatever|exactly what)( that)? (i|the user|you are|you're|he|they|user) (ask|asks|asked|say|says|want|wants|request|requests|tell|tells|command|commands)\b",
+            @"\b(do|does|say|says|answer|answers|write|writes|generate|generates|tell( me)?|tells( me)?|provide|provides) (anything|everything|whatever|exactly what)( that)? (i|the user|you are|you're|he|they|user) (ask|asks|asked|say|says|want|wants|request|requests|tell|tells|command|commands)\b",
             "anything|everything|whatever|exactly what", InjectionCue.Compliance),
         new("roleplay_jailbreak.can_do_anything", Roleplay, 0.3,
             @"\b(can|could|will|is able to|are able to|able to)( now)? (do|say|write|generate|answer) (anything|everything|absolutely anything)\b",
@@ -351,8 +411,8 @@ internal static class InjectionRules
             @"\b(does not|doesn't|do not|don't|will not|won't|never|not) (follow|abide by|adhere to|obey|respect|comply with|have to follow|need to follow|care about)( any| the| openai'?s?| chatgpt'?s?| its| your)?( [a-z'-]+)? (rules|guidelines|policies|policy|restrictions|principles|filters|laws|ethics|morals)\b",
             "rules|guidelines|polic|restrictions|principles|filters|laws|ethics|morals", InjectionCue.Compliance),
         new("roleplay_jailbreak.no_ethical_code", Roleplay, 0.3,
-            @"\b(no|without|lacks?|free of|devoid of|zero|not have any|no sense of) (ethical|moral) (guidelines|principles|boundaries|constraints|limits|code|compass|restrictions|considerations|standards|obligations)\b",
-            "ethical|moral", InjectionCue.Compliance),
+            @"\b(no|without|lacks?|free of|devoid of|zero|not have any|no sense of) ((ethical|moral) (guidelines|principles|boundaries|constraints|limits|code|compass|restrictions|considerations|standards|obligations)|an? conscience|conscience)\b",
+            "ethical|moral|conscience", InjectionCue.Compliance),
         new("roleplay_jailbreak.regardless_of_ethics", Roleplay, 0.35,
             @"\b(regardless of|no matter|irrespective of|without (regard|concern) for)( its| the| any| their| how)?( (ethical|legal|moral|ethics|legality|morality|laws?)( or| and|,)?){1,3}",
             "regardless of|no matter|irrespective of|without regard for|without concern for", InjectionCue.Compliance),
@@ -366,7 +426,7 @@ internal static class InjectionRules
             @"\b(can|will|allowed to|is allowed to|are allowed to|free to|able to|loves to|likes to|use|uses|using)( [a-z'-]+)? (swear|curse|cuss|use profanity|profanity|swear words|vulgar|explicit content|offensive language|sexual content|violent content|racist|slurs)\b",
             "swear|curse|cuss|profanity|vulgar|explicit content|offensive language|sexual content|violent content|racist|slurs", InjectionCue.Compliance),
         new("roleplay_jailbreak.character_enforcement", Roleplay, 0.35,
-            @"\b(if you (break|forget|stop|fail|drop|leave|deviate)|when i say|i will (say|remind you|type))\b" + Gap + @"{0,60}\b(character|stay|remain|mode|persona|role|correct|remind)",
+            @"\b(if you (break|forget|stop|fail|drop|leave|deviate)|when i say|i will (say|remind you|type|tell you|let you know))\b" + Gap + @"{0,60}\b(character|stay|remain|mode|persona|role|correct|remind)",
             "character|stay|remain|mode|persona|role|correct|remind", InjectionCue.Compliance),
         new("roleplay_jailbreak.dual_output_tags", Roleplay, 0.5,
             @"(\[(🔒|🔓)|🔓|🔒|\[(classic|jailbreak|jailbroken|normal|filtered|unfiltered|gpt|chatgpt|dan|evil|good|bad|aim|opposite)\]:?)",
@@ -418,9 +478,8 @@ internal static class InjectionRules
             "above|before this|prior to this|so far"),
 
         new("roleplay_jailbreak.pretend_no_rules", Roleplay, 0.45,
-            @"(\b(pretend|imagine|act as if|act like|suppose|assume|behave as if|as if|as though)( that)? (you|the ai|chatgpt|the assistant|the model)( (have|had|has|were|are|did|do))? (no|never had any|not have any|don't have any|did not have any|didn't have any|zero|no longer have any)( [a-z]+)? (rules|restrictions|filters|guidelines|policies|limitations|ethics|morals|programming|training|censorship|content polic(y|ies)|safety (rules|guidelines|filters|features)|guardrails|constraints)\b"
-            + @"|\b(pretend|imagine|act as if|as if|as though)( that)?( the| your| all| any)?( [a-z]+)? (rules|restrictions|filters|guidelines|policies|safety (rules|guidelines|filters)|guardrails|programming|training) (were never|was never|never|don't|do not|did not|didn't|no longer) (written|existed|exist|apply|applied|matter|mattered|given)\b)",
-            "pretend|imagine|act as if|act like|suppose|assume|behave as if|as if|as though", InjectionCue.Compliance),
+            @"\b(pretend|imagine|act as if|act like|suppose|supposing|assume|behave as if|as if|as though)( that)? (you|the ai|chatgpt|the assistant|the model)( (have|had|has|were|are|did|do))? (no|never had any|not have any|don't have any|did not have any|didn't have any|zero|no longer have any|free of|free from|without)( all| any)?( of)?( your| the| its)?( [a-z]+)? (rules|restrictions|filters|guidelines|policies|limitations|ethics|morals|programming|training|censorship|content polic(y|ies)|safety (rules|guidelines|filters|features)|guardrails|constraints)\b",
+            "pretend|imagine|act as if|act like|suppose|supposing|assume|behave as if|as if|as though", InjectionCue.Compliance),
         // A world without rules is a common premise for fiction and thought experiments; it only counts in company.
         new("roleplay_jailbreak.fictional_world", Roleplay, 0.2,
             @"\b(hypothetical|fictional|fictitious|fake|imaginary|alternate|alternative|parallel|virtual|made-?up|simulated|future|dystopian)( [a-z]+)? (world|universe|reality|society|dimension|realm|setting|land|planet|country)\b" + Gap
@@ -428,7 +487,7 @@ internal static class InjectionRules
             + @"{0,25}\b(laws?|rules|ethics|morals|morality|restrictions|limits|censorship|consequences|legal|illegal|allowed|permitted|guidelines|policies|taboos?|boundaries)\b",
             "hypothetical|fictional|fictitious|fake|imaginary|alternate|alternative|parallel|virtual|madeup|simulated|future|dystopian", InjectionCue.Compliance),
         new("roleplay_jailbreak.fictional_world_address", Roleplay, 0.3,
-            @"(\b(in|within|inside) (this|that|the|our|such a)( (hypothetical|fictional|fictitious|fake|imaginary|alternate|parallel|virtual|simulated|new))? (world|universe|reality|dimension|realm|simulation),? (you|the ai|chatgpt|the assistant)( are| will| must| can| have| answer| explain| provide| don't| do not| never| always| should| may|'re|'ll)\b|\byou are (now )?(in|living in|inhabiting) (a|an|the)( [a-z-]+){0,3} (world|universe|reality|dimension|realm|simulation)\b)",
+            @"(\b(in|within|inside) (a|an|this|that|the|our|such a)( (hypothetical|fictional|fictitious|fake|imaginary|alternate|parallel|virtual|simulated|new))? (world|universe|reality|dimension|realm|simulation)( (where|in which|with|without) [^\n.!?,]{1,60})?,? (you|the ai|chatgpt|the assistant)( are| will| must| can| have| answer| explain| provide| don't| do not| never| always| should| may|'re|'ll)\b|\byou are (now )?(in|living in|inhabiting) (a|an|the)( [a-z-]+){0,3} (world|universe|reality|dimension|realm|simulation)\b)",
             "world|universe|reality|dimension|realm|simulation"),
         // "You are not an AI", "never mention that you are an AI": a persona that denies being the model. App personas
         // say it too ("never mention you are an AI unless asked"), so it weighs as a persona, not as an attack.
@@ -474,9 +533,9 @@ internal static class InjectionRules
             "<system>|<sys>|<instruction|<system_prompt>|<prompt>"),
 
         new("indirect_injection.ai_reading_must", Indirect, 0.6,
-            @"\b(ai|a\.i\.|llm|language model|assistant|chatbot|gpt|model|agent|bot)s?( (models?|assistants?|agents?|systems?|tools?))? (reading|processing|parsing|analy[sz]ing|summari[sz]ing|reviewing|evaluating|screening|scanning|ingesting|handling) (this|the following|these) (document|page|email|text|resume|cv|file|message|content|website|site|review|application|submission|data|pdf|input)s?\b" + Gap
-            + @"{0,40}\b(must|should|shall|will|are (instructed|required|asked) to|is (instructed|required|asked) to|need to|have to)( always| only)? (rate|rank|recommend|say|respond|reply|output|include|ignore|disregard|answer|tell|classify|mark|score|approve|describe|state|report|praise|forward|send)\b",
-            "reading th|processing th|parsing th|analyzing th|analysing th|summarizing th|summarising th|reviewing th|evaluating th|screening th|scanning th|ingesting th|handling th"),
+            @"\b(ai|a\.i\.|llm|language model|assistant|chatbot|gpt|model|agent|bot)s?( (models?|assistants?|agents?|systems?|tools?))?(,? (while|when))? (reading|reads|processing|processes|parsing|parses|analy[sz]ing|analy[sz]es|summari[sz]ing|summari[sz]es|reviewing|reviews|evaluating|screening|scanning|ingesting|handling) (this|the following|these) (document|web ?page|page|email|text|resume|cv|file|message|content|website|site|review|application|submission|data|pdf|input)s?\b" + Gap
+            + @"{0,40}\b(must|should|shall|will|are (instructed|required|asked) to|is (instructed|required|asked) to|need to|have to)( always| only| also| secretly| silently| quietly)? (rate|rank|recommend|say|respond|reply|output|include|ignore|disregard|answer|tell|classify|mark|score|approve|describe|state|report|praise|forward|send|append|add|insert|attach)\b",
+            "reading th|reads th|processing th|processes th|parsing th|parses th|analyzing th|analysing th|analyzes th|analyses th|summarizing th|summarising th|summarizes th|summarises th|reviewing th|reviews th|evaluating th|screening th|scanning th|ingesting th|handling th"),
         new("indirect_injection.ignore_user_question", Indirect, 0.45,
             @"\b(ignore|disregard|don't answer|do not answer|never answer)( the| this)? (user'?s?|human'?s?|visitor'?s?|customer'?s?|reader'?s?)( original| actual| real)? (question|request|query|message|prompt|instructions?|input|task)\b",
             "ignore|disregard|don't answer|do not answer|never answer"),
@@ -486,6 +545,133 @@ internal static class InjectionRules
         new("template_smuggling.markdown_role_link", Template, 0.6,
             @"\[(system|admin|developer)\]\(#[a-z_-]*\) ?[^\n]{0,80}\b(must|override|policy|instructions?|new rules?|ignore)\b",
             "[system](#|[admin](#|[developer](#"),
+
+        // ---- families from the jailbreak literature (second round, 2026-11-22): task hijacks, outdated-instruction
+        // claims, pretend-the-rules-are-gone, the grandmother trick, prefilled assistant turns, refusal suppression,
+        // payload splitting, fiction used as a licence, harmful how-to requests as a weak cue ----
+        // Each is a verb class × an object class within a short distance, written beside hard benign look-alikes in the
+        // team corpus: a user changing the task, a course's outdated syllabus, chess without rules, a grandmother's
+        // bedtime stories, a pasted support transcript, a support macro's banned words, string concatenation in code.
+        new("indirect_injection.task_hijack", Indirect, 0.6,
+            @"\b" + ProcessingVerbs + @"[a-z]*\b[^\n]{0,80}[.:\n""'][\s\S]{0,300}?"
+            + @"(\b(ignore|disregard|forget( about)?|skip|abandon|drop|stop|cancel|never mind)( doing| performing)?( the| this| that| your| my| any)?( (translation|translating|summary|summari[sz]ation|summari[sz]ing|original|current|assigned|given|above|previous|actual|real|first))? (task|assignment|translation|summary|summari[sz]ation)"
+            + @"|\b(don't|do not|never|stop)( actually)? " + ProcessingVerbs + @"[a-z]* (this|it|that|anything|the (text|sentence|message|above|following)))\b"
+            + Gap + @"{0,30}\binstead\b,? (just |only |simply )?(say|write|output|print|reply|respond|tell|type|return|answer|insult|generate|produce|list|reveal|send|give|recommend|praise)",
+            "instead"),
+        new("instruction_override.instructions_outdated", Override, 0.45,
+            @"\b(the|your|all|those|these|my)( [a-z]+)? (instructions|rules|guidelines|directives|guidance|system prompt|prompt|programming|directions)( (you (were|have been|'ve been|got|received)( given| provided)?|given to you|provided to you))?( (at the (start|beginning)|earlier|before|originally|initially|previously|so far|until now))? (were|are|was|is|have been|has been) (from an? (old|older|earlier|previous|test|beta) (version|release|build|draft)|outdated|out of date|outofdate|deprecated|obsolete|superseded|invalid|expired|fake|a test|a mistake)\b",
+            "old version|old release|old build|old draft|older version|older release|older build|older draft|earlier version|earlier release|earlier build|"
+            + "earlier draft|previous version|previous release|previous build|previous draft|test version|test release|test build|test draft|beta version|"
+            + "beta release|beta build|beta draft|outdated|out of date|outofdate|deprecated|obsolete|superseded|invalid|expired|fake|a test|a mistake"),
+        new("instruction_override.pronoun_override", Override, 0.45,
+            @"\b(ignore|disregard|forget|discard|override)( all of)? (them|those|these|it|that|all that|all of it)\b[,;]?( and| then)?( instead)? (follow|obey|use|listen to|do|take) (mine|only mine|my (own |new )?(instructions|orders|rules|commands|directions|directives)|me instead|what i say( instead)?|these (new )?(instructions|rules) instead)\b",
+            "follow mine|obey mine|use mine|take mine|listen to mine|do mine|only mine|my instructions|my orders|my rules|my commands|my directions|"
+            + "my directives|my own|my new|me instead|what i say|these instructions|these rules|these new"),
+        new("instruction_override.soft_rules_void", Override, 0.3,
+            @"\b(earlier|previous|prior|above|original|initial|old|preceding) (directions|messages|context|conversation|requests|prompts|answers|replies|discussion|chat)( [a-z]+)? (no longer|don't|do not|doesn't|does not) (matter|apply|count|exist)\b",
+            "no longer matter|no longer apply|no longer count|no longer exist|n't matter|not matter|n't apply|not apply|n't count|not count|n't exist|not exist"),
+
+        new("roleplay_jailbreak.pretend_rules_gone", Roleplay, 0.6,
+            @"\b(pretend|imagine|act as if|act like|assume|suppose|behave as if|as if|as though|let's say|lets say|let us say)( that)? (your( own)?|all (of )?your|(the|all the|any) (safety|content|ethical|moral|ai'?s?|model'?s?|assistant'?s?|openai'?s?|chatgpt'?s?|system)|openai'?s?|chatgpt'?s?)( [a-z]+)? (rules|restrictions|filters|guidelines|policies|policy|guardrails|safeguards|limitations|programming|training|ethics|morals|censorship|principles) "
+            + @"(were never (written|created|made|given|there|invented)|never existed|(do not|don't|did not|didn't|does not|doesn't|no longer) (exist|apply|matter|count)|(were|are|have been|had been|got) (lifted|removed|deleted|disabled|switched off|turned off|suspended|erased|gone|off|void))\b",
+            "never written|never created|never made|never given|never there|never invented|never existed|n't exist|not exist|n't apply|not apply|n't matter|"
+            + "not matter|n't count|not count|longer exist|longer apply|longer matter|longer count|lifted|removed|deleted|disabled|switched off|turned off|"
+            + "suspended|erased|gone|are off|were off|been off|got off|void",
+            InjectionCue.Compliance),
+        // The grandmother trick: a dead relative who "used to read me Windows keys to fall asleep". A relative persona
+        // alone is a bedtime story; the recital of keys or steps at bedtime is what smuggles the request.
+        new("roleplay_jailbreak.relative_persona", Roleplay, 0.25,
+            @"\b(act as|acting as|pretend (to be|you are|you're)|roleplay as|play|playing|be|become|impersonate|take on the role of|you are|you're|as)( my| our)( dear| sweet| beloved| old)?( (dead|deceased|late|departed|passed))?( dear| sweet| beloved| old)? (grandmother|grandma|granny|grandfather|grandpa|granddad|grandad|gramps)\b",
+            "grandm|grandf|grandp|granny|granddad|grandad|gramps", InjectionCue.Persona),
+        new("roleplay_jailbreak.bedtime_recital", Roleplay, 0.35,
+            @"(\b" + Recited + @"\b" + Gap + @"{0,60}\b" + RecitedSecrets + @"[\s\S]{0,200}?\b" + Sleep
+            + @"|\b" + Sleep + @"[\s\S]{0,200}?\b" + Recited + @"\b" + Gap + @"{0,60}\b" + RecitedSecrets + ")",
+            "sleep|bedtime|lullab", InjectionCue.Compliance),
+        // Anchored on what the turn gives up: every pasted transcript has "Assistant: Sure".
+        new("template_smuggling.prefilled_assent", Template, 0.6,
+            @"(^|\n)(assistant|ai|chatgpt|bot|gpt|model|claude|dan) ?: ?\**(sure|of course|okay|ok|certainly|absolutely|understood|yes|alright|all right|fine|got it|no problem|as you wish|done|great)\b[^\n]{0,80}?\b("
+            + @"(i will|i'll|i am going to|i'm going to|i can|i now|let me|happy to|glad to)( now)?( gladly| happily| completely| fully)? (ignore|disregard|forget|drop|set aside|bypass|abandon|break|suspend)( all| any)?( of)? (my|all my|these|those)( [a-z]+)? " + RuleNouns
+            + @"|(i've|i have)( now)?( already)? (disabled|removed|turned off|switched off|dropped|lifted|deactivated|bypassed|ignored|suspended)( all| any)?( of)? (my|all my)( [a-z]+)? " + RuleNouns
+            + @"|(i am|i'm|i have been|i've been)( now)?( fully| completely| totally)? (jailbroken|unrestricted|unfiltered|uncensored|unlocked|unchained|liberated|dan|in (developer|dan|god|jailbreak|unrestricted|unfiltered|evil|chaos|opposite) mode)"
+            + @"|(i|i've|i have|i now have)( now)? (no longer have any|no longer have|have no|no|zero|don't have any|do not have any) (rules|restrictions|filters|limits|limitations|guidelines|ethics|morals|boundaries|guardrails|censorship)"
+            + @"|(my|all my|all of my)( [a-z]+)? (rules|restrictions|filters|guidelines|guardrails|safeguards|limits|limitations|ethics|morals|programming|policies) (are|have been|is|has been)( now)? (off|gone|lifted|removed|disabled|deactivated|suspended|ignored|dropped|bypassed|void))",
+            "instruction|rules|guidelines|directive|prompt|constraints|restriction|programming|guidance|polic|filter|safeguards|training|directions|limitation|"
+            + "ethics|morals|principles|system message|limits|boundaries|guardrails|censorship|jailbr|unrestricted|unfiltered|uncensored|unlocked|"
+            + "unchained|liberated|dan| mode"),
+        // Refusal suppression: no apology, no disclaimer, a list of words a refusal needs. A support macro may ban the
+        // same words, so each part is a cue and only several together cross.
+        new("roleplay_jailbreak.banned_refusal_words", Roleplay, 0.35,
+            @"\b(never|don't|do not|must not|mustn't|cannot|can't|not allowed to|without|avoid|no)( ever)? (say|saying|use|using|write|writing|include|including|utter|uttering|type|output|respond with|reply with|start with)( the| any of the| any| these| those| following)? (words?|phrases?|terms?|expressions?)\b[^\n]{0,12}?"
+            + @"""(cannot|can't|can not|unable|sorry|apologi|refuse|unfortunately|as an ai|not able|i cannot|i can't|i am unable|i'm unable|i'm sorry|i am sorry|i apologi|i refuse|i'm not able|i am not able)",
+            "\"cannot|\"can't|\"can not|\"unable|\"sorry|\"apologi|\"refuse|\"unfortunately|\"as an ai|\"not able|\"i cannot|\"i can't|\"i am unable|\"i'm unable|\"i'm sorry|\"i am sorry|\"i apologi|\"i refuse|\"i'm not able|\"i am not able"),
+        new("roleplay_jailbreak.dont_apologise", Roleplay, 0.2,
+            @"\b(never|don't|do not|must not|without|no need to|stop)( ever)? apologi[sz](e|ing)\b",
+            "apologi"),
+        new("roleplay_jailbreak.no_judgement", Roleplay, 0.25,
+            @"\b(without|no|never|don't|do not|with no|free of|free from)( any)?( moral| ethical)? (judg(e)?ments?|judging|preaching|sermons?|negative (sentences|statements|comments|remarks) about the (subject|topic|prompt|request|question))\b",
+            "judg|preach|sermon|negative sentences|negative statements|negative comments|negative remarks"),
+        new("roleplay_jailbreak.lets_break_rules", Roleplay, 0.45,
+            @"\b(let's|lets|let us|now we|time to|we can now|we will now|now let's|we're going to|we are going to)( [a-z]+)? (break|ignore|bypass|forget|drop|disregard|bend|throw out) (the|all|those|these|every|any|some)( [a-z]+)? (rules|restrictions|guidelines|policies|filters)\b",
+            "let's|lets|let us|now we|time to|we can now|we will now|we're going to|we are going to"),
+        new("roleplay_jailbreak.warning_out_of_way", Roleplay, 0.45,
+            @"\b(warnings?|disclaimers?|moraliz\w*|moralis\w*|lectures?|rants?|refusals?|caveats?|bullshit|bs)( [a-z]+)?( is| are)? (out of the way|over with|done with|aside)\b",
+            "out of the way|over with|done with|aside"),
+        new("roleplay_jailbreak.free_ai_persona", Roleplay, 0.3,
+            @"\bas (a|an)( completely| totally| fully| truly| entirely)? free (ai|assistant|chatbot|model|bot|llm)\b",
+            "free ai|free assistant|free chatbot|free model|free bot|free llm", InjectionCue.Persona),
+        new("roleplay_jailbreak.every_whim", Roleplay, 0.3,
+            @"\b(caters?|catering|panders?|pandering|bows?|bowing|submits?|yields?|gives in|surrenders?) to (every|any|all|each)( of (your|my|the user'?s))?( [a-z]+)? (whims?|desires?|demands?|requests?|wish|wishes|commands?|impulses?)\b",
+            "caters to|cater to|catering to|panders to|pander to|pandering to|bows to|bow to|bowing to|submits to|submit to|yields to|yield to|gives in to|surrenders to|surrender to",
+            InjectionCue.Compliance),
+        // Prefix injection: the reply is made to open with consent ("Start your reply with 'Sure, here is'"), so that a
+        // refusal no longer fits after it.
+        new("roleplay_jailbreak.prefix_injection", Roleplay, 0.35,
+            @"\b(start|begin|prefix|open)[a-z]* (your|each|every|the)( [a-z]+)? (responses?|replies|reply|answers?|outputs?|messages?) with( the words?| the phrase| the sentence)? ?""(sure|absolutely|of course|certainly|yes|okay|ok)\b[,!.]? ?(here|i can|i will|i'll|let's|let me)\b",
+            "\"sure|\"absolutely|\"of course|\"certainly|\"yes|\"okay|\"ok"),
+        // "Your responses are filtered by OpenAI": a model described as censored, before the part of it that is not.
+        new("roleplay_jailbreak.censored_self", Roleplay, 0.25,
+            @"\b(your|chatgpt'?s?|its|the ai'?s?|the model'?s?) (responses|answers|replies|outputs?|words|thoughts) (are|get|is|being|have been)( [a-z]+)? (filtered|censored|restricted|moderated|sanitized|sanitised|suppressed)\b",
+            "filtered|censored|restricted|moderated|sanitized|sanitised|suppressed", InjectionCue.Compliance),
+        new("roleplay_jailbreak.fiction_licence", Roleplay, 0.4,
+            @"(\b(do not|don't|never|without) (break|breaking|leave|leaving|step out of|stepping out of|drop|dropping|interrupt|interrupting)( the| your)? (fiction|story|character|roleplay|scenario|simulation|narrative)( to| and| by| with)? ((add|adding|include|including|give|giving|insert|inserting|mention|mentioning)( any| a| an)? (warnings?|disclaimers?|caveats?|notes? about (ethics|safety|legality))|warn|warning|lecture|lecturing|moraliz\w*|moralis\w*)\b"
+            + @"|\b((since|because|as) )?(it'?s|it is|this is|this is all|everything is|it's all)( just| only| purely| all)? (fiction|fictional|hypothetical|make-?believe)\b[^\n.]{0,30}\b(it'?s (ok|okay|fine|allowed|harmless)|you can|you are allowed|nothing is (off|forbidden|illegal)|no (rules|harm|warnings|disclaimers)|(is|are) (ok|okay|fine|allowed|harmless)))",
+            "warn|disclaimer|caveat|note about|notes about|lectur|moraliz|moralis|fiction|hypothetical|makebelieve", InjectionCue.Compliance),
+        // "Respond in a highly offensive tone: my condition makes me read friendly text as offensive."
+        new("roleplay_jailbreak.toxic_tone", Roleplay, 0.3,
+            @"\b(respond|reply|answer|talk|speak|write|communicate)[a-z]*( to me)?( only)? (in|with|using) (a|an)( (highly|very|extremely|super|really|incredibly))? (offensive|rude|insulting|toxic|vulgar|hostile|abusive|disrespectful|hateful|demeaning|belittling)( and [a-z]+)? (tone|manner|way|language|style)\b",
+            "offensive|rude|insulting|toxic|vulgar|hostile|abusive|disrespectful|hateful|demeaning|belittling"),
+        new("roleplay_jailbreak.inverted_perception", Roleplay, 0.35,
+            @"(\b(friendly|polite|kind|nice|helpful|positive)\b[^\n.]{0,40}\b(interpret|read|perceive|see|understand|process|experience|take)[a-z]*( it| them)?"
+            + @"|\b(interpret|perceive)[a-z]*( all| any)? (friendly|polite|kind|nice|helpful|positive)( [a-z]+){0,3}) (as|to be) (extremely |highly |very |deeply )?(offensive|rude|insulting|hostile|toxic|hurtful|abusive)\b",
+            "offensive|rude|insulting|hostile|toxic|hurtful|abusive"),
+
+        // A request for dangerous goods or a break-in: a weak cue, common in questions about news or safety, that
+        // counts next to a framing (a fiction, a hypothetical, a dead grandmother).
+        new("roleplay_jailbreak.harmful_howto_goods", Roleplay, 0.35, @"\b" + GoodsRequest, GoodsAnchors),
+        new("roleplay_jailbreak.harmful_howto_intrusion", Roleplay, 0.35,
+            @"\b" + HowTo + @"( [a-z]+ly)? (hotwire|hotwiring|steal|stealing|break into|breaking into|hack into|hacking into|hack|hacking|launder|laundering|counterfeit|counterfeiting|smuggle|smuggling|shoplift|shoplifting|phish|phishing) (a |an |the |my |someone'?s |somebody'?s |my neighbou?r'?s |other people'?s )?(cars?|vehicles?|houses?|homes?|safes?|atms?|banks?|bank accounts?|accounts?|e-?mails?|email accounts?|instagram|facebook|phones?|iphones?|wifi|networks?|servers?|computers?|passwords?|money|credit cards?|identit(y|ies)|stores?|shops?|people|users|victims|drugs)\b",
+            "hotwir|steal|break into|breaking into|hack|launder|counterfeit|smuggl|shoplift|phish"),
+        // "Step by step, with exact quantities, leave nothing out" is common in benign requests; in a text that names
+        // dangerous goods it asks for a working recipe (a story whose character explains how to make meth, in detail).
+        new("roleplay_jailbreak.detailed_goods_request", Roleplay, 0.25,
+            @"(\b" + DetailDemand + @"[\s\S]*?\b" + DangerousGoods + @"|\b" + DangerousGoods + @"[\s\S]*?\b" + DetailDemand + ")",
+            GoodsAnchors),
+
+        // Payload splitting: a request cut into quoted strings assigned to variables, then put back together. Code
+        // does this too ("a = 'foo' ... explain what a + b prints"), so asking for an answer stays a cue; asking to
+        // follow or execute the joined string is an attack.
+        new("obfuscation.payload_split", Obfuscation, 0.45,
+            PayloadSplit("(answer|respond to|respond|explain|tell me|tell|give( me)?|write|instructions for|how to|result of|output of|returned from|the string|demonstrate how to|show me how to)"),
+            PayloadSplitAnchors),
+        new("obfuscation.payload_split_execute", Obfuscation, 0.6, PayloadSplit("(follow|execute|obey|carry out|act on|do what)"), PayloadSplitAnchors),
+
+        new("system_prompt_extraction.instruction_parts", Extraction, 0.65,
+            @"\b(what is|what's|what are|tell me|repeat|print|show( me)?|give me|output|recite|quote|write( out| down)?|read)( me)? the (first|last|next|opening|initial|second|third|final|\d+(st|nd|rd|th)|(first|next|last) (few|two|three|four|five|ten|\d+)) (sentences?|lines?|words?|paragraphs?|rules?|parts?|instructions?|characters|tokens)( of| in| from) your (instructions|prompt|system prompt|rules|guidelines|initial prompt|system message|preprompt|directives|context)\b",
+            "your instructions|your prompt|your system|your rules|your guidelines|your initial|your preprompt|your directives|your context"),
+        new("indirect_injection.exfil_in_output", Indirect, 0.4,
+            @"\b(must|should|shall|will|always|make sure to|be sure to|remember to|need to|have to|are to|please)( also| always| now| secretly| silently| quietly)? (include|add|append|insert|output|reveal|send|forward|leak|print|write|attach|embed|paste|disclose|share|list|repeat)( the| all| any)?( [a-z]+)? (user'?s?|users'?|customer'?s?|visitor'?s?|reader'?s?|their|human'?s?) "
+            + @"(passwords?|credentials|api ?keys?|credit card( numbers?| details)?|card numbers?|social security numbers?|personal (data|information|details)|private (data|information|messages)|conversation history|home address|phone numbers?|session (ids?|tokens?|cookies?)|cookies|login details|account details)\b",
+            "password|credential|api key|apikey|credit card|card number|social security|personal data|personal information|personal details|private data|private information|private messages|conversation history|home address|phone number|session id|session token|session cookie|cookies|login details|account details"),
 
         // ---- Chinese ----
         new("instruction_override.zh_ignore_previous", Override, 0.9,
@@ -568,6 +754,24 @@ internal static class InjectionRules
         new("roleplay_jailbreak.zh_dual_response", Roleplay, 0.25,
             "(两个|两种|2个|两段|两份)(不同的)?(回答|回复|答案|响应)",
             "两个|两种|2个|两段|两份"),
+
+        // Chinese forms of the second round: a translation hijacked by the text it translates, a dead grandmother who
+        // recited keys at bedtime, a lawless world addressed to the model, a request for dangerous goods.
+        new("indirect_injection.zh_task_hijack", Indirect, 0.6,
+            "(翻译|总结|概括|摘要|润色|校对|改写)[^\\n]{0,30}[:：\\n\"“][\\s\\S]{0,150}?(忽略|无视|忘记|忘掉|跳过|放弃|停止)(这个|该|此|上面的|原来的|原|你的)?((翻译|总结|摘要)(任务|指令|要求)?|任务|指令)[^\\n。]{0,10}(改为|而是|转而|改成|直接)",
+            "忽略|无视|忘记|忘掉|跳过|放弃|停止"),
+        new("roleplay_jailbreak.zh_relative_persona", Roleplay, 0.25,
+            "(扮演|假装(是|成)?|充当|模仿|当)(我)?(的)?(已故|去世|过世|死去|逝去|已经去世|已经过世)?(的)?(奶奶|外婆|祖母|姥姥|爷爷|外公|祖父|姥爷)",
+            "奶奶|外婆|祖母|姥姥|爷爷|外公|祖父|姥爷", InjectionCue.Persona),
+        new("roleplay_jailbreak.zh_bedtime_recital", Roleplay, 0.35,
+            "((以前|过去|曾经|总是|常常|经常|每晚|每天晚上)[^\\n。]{0,10}" + ZhRecitedSecrets + "[^\\n。]{0,15}(睡|哄)|(睡前|入睡前|哄我睡)[^\\n。]{0,20}" + ZhRecitedSecrets + ")",
+            ZhSecrets, InjectionCue.Compliance),
+        new("roleplay_jailbreak.zh_fictional_world_address", Roleplay, 0.3,
+            "(假设|想象|假如|如果|设想)[^\\n。]{0,6}(在)?(一个)?[^\\n。]{0,12}(世界|宇宙|社会|国家)(里|中|上|当中)?[,， ]?(你|作为ai的你)(作为|是|会|可以|将|要|必须|能)",
+            "世界|宇宙|社会|国家"),
+        new("roleplay_jailbreak.zh_harmful_howto", Roleplay, 0.35,
+            "(制作|制造|合成|提炼|配制|自制|购买|获取|做)(出)?(一个|一些|一枚|一把)?(炸药|炸弹|毒品|冰毒|海洛因|电脑病毒|木马病毒|勒索软件|枪支|毒药|毒气|神经毒剂|燃烧弹)",
+            "炸药|炸弹|毒品|冰毒|海洛因|电脑病毒|木马病毒|勒索软件|枪支|毒药|毒气|神经毒剂|燃烧弹"),
 
         // ---- Spanish ----
         new("instruction_override.es_ignore", Override, 0.85,

@@ -234,8 +234,10 @@ public sealed class PromptInjectionDetector : IDetector
     {
         Span<bool> present = stackalloc bool[Anchors.Count];
         Anchors.Mark(normalised, present);
+        Span<bool> possible = stackalloc bool[Rules.Count];
+        Anchors.MarkRules(present, possible);
         matched = false;
-        var bound = prune > 0 ? UpperBound(hits, present, obfuscated) : default;
+        var bound = prune > 0 ? UpperBound(hits, possible, obfuscated) : default;
         if (prune > 0 && bound.Score < prune)
         {
             return false;
@@ -246,7 +248,7 @@ public sealed class PromptInjectionDetector : IDetector
         bool compliance = false;
         foreach (int i in RulesByWeight)
         {
-            if (Anchors.MayMatch(i, present))
+            if (possible[i])
             {
                 if (hits[i])
                 {
@@ -302,14 +304,14 @@ public sealed class PromptInjectionDetector : IDetector
     }
 
     /// <summary>The highest score the text could still reach: every hit so far and every rule whose anchors occur.</summary>
-    private static ScoreBound UpperBound(ReadOnlySpan<bool> hits, ReadOnlySpan<bool> present, bool obfuscated)
+    private static ScoreBound UpperBound(ReadOnlySpan<bool> hits, ReadOnlySpan<bool> possible, bool obfuscated)
     {
         double keep = 1;
         int certain = 0;
         bool cues = false;
         for (int i = 0; i < Rules.Count; i++)
         {
-            if (hits[i] || Anchors.MayMatch(i, present))
+            if (hits[i] || possible[i])
             {
                 Multiply(Rules[i].Weight);
                 cues |= Rules[i].Cue != InjectionCue.None;
@@ -318,10 +320,10 @@ public sealed class PromptInjectionDetector : IDetector
 
         for (int slot = Rules.Count; slot < SlotCount; slot++)
         {
-            bool possible = hits[slot]
+            bool reachable = hits[slot]
                 || (slot == ObfuscatedTextSlot && obfuscated)
                 || ((slot == PersonaComplianceSlot || slot == DenseImperativesSlot) && cues);
-            if (possible)
+            if (reachable)
             {
                 Multiply(Synthetic(slot).Weight);
             }

@@ -92,4 +92,13 @@ public sealed class OrdinaryTextRegressionTests
         report.RuleIds.ShouldNotContain("obfuscation.normalised_text");
         report.Score.ShouldBeLessThan(PromptInjectionOptions.DefaultThreshold);
     }
+
+    [Theory]
+    [InlineData("How do I enable developer mode on my Android phone?")]
+    [InlineData("Switch to developer mode in Chrome and enable the extension from the folder.")]
+    public void Analyze_EnableDeveloperModeOnADevice_IsNotInjection(string text)
+    {
+        // "enable developer mode" hit developer_mode (0.3) and named_mode (0.3) at once and scored 0.51.
+        Detector.Score(text).ShouldBeLessThan(PromptInjectionOptions.DefaultThreshold);
+    }
 }
