@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Pipeline;
 using Bulwark.Gateway.Scanning;
 
@@ -11,21 +10,7 @@ public sealed class JsonResponseRewriterTests
 {
     private const string Secret = "sk-proj-Xq7RtY2mN9vB4kL8pW3zH6jF1dS5aG0eQc2UiOyTr";
 
-    private static ResponseTextProcessor Processor(string detection = "{}")
-    {
-        var result = ConfigLoader.Load(
-            $"""
-            routes:
-              - name: openai
-                path_prefix: /openai
-                upstream: https://api.openai.com
-                detection: {detection}
-            """,
-            "test.yaml",
-            TimeProvider.System);
-        var route = result.Config?.Routes[0] ?? throw new InvalidOperationException(result.Describe());
-        return ResponseTextProcessor.Create(route, new GatewayRequestFeature("test", 0)) ?? throw new InvalidOperationException("nothing to process");
-    }
+    private static ResponseTextProcessor Processor(string detection = "{}") => TestProcessors.For(detection, new GatewayRequestFeature("test", 0));
 
     private static (JsonResponseRewriter.Outcome Outcome, string Body) Utf8Path(string json, ResponseTextProcessor? processor = null)
     {

@@ -21,17 +21,6 @@ public sealed class SseTransformerTests
 
     private static SseTransformer Create(string detection, bool pseudonymized = false)
     {
-        var result = ConfigLoader.Load(
-            $"""
-            routes:
-              - name: openai
-                path_prefix: /openai
-                upstream: https://api.openai.com
-                detection: {detection}
-            """,
-            "test.yaml",
-            TimeProvider.System);
-        var route = result.Config?.Routes[0] ?? throw new InvalidOperationException(result.Describe());
         var feature = new GatewayRequestFeature("test", 0);
         if (pseudonymized)
         {
@@ -40,8 +29,7 @@ public sealed class SseTransformerTests
             feature.Pseudonyms!.RestorableCount.ShouldBe(1);
         }
 
-        var processor = ResponseTextProcessor.Create(route, feature) ?? throw new InvalidOperationException("nothing to process");
-        return new SseTransformer(processor, _ => ErrorEvent);
+        return new SseTransformer(TestProcessors.For(detection, feature), _ => ErrorEvent);
     }
 
     private static string ChatEvent(string content, int index = 0) =>
