@@ -14,13 +14,14 @@ namespace Bulwark.Gateway.Audit;
 /// sleeps while there is nothing to write, and otherwise writes at most once per <see cref="WriteInterval"/>, one
 /// system call for every line that arrived meanwhile. A write per request (even grouped among concurrent requests)
 /// cost more gateway CPU than the audit store itself: on virtual machines a system call is dear. The price is a
-/// window: a crash loses the events of requests that finished in the last millisecond or so, as it loses the
-/// requests still in flight.
+/// window: a crash loses the events of requests that finished in the last few milliseconds, as it loses the
+/// requests still in flight (an LLM call is in flight for seconds). At 1 ms the journal thread cost 2-3 µs of CPU per
+/// request under load (a wake-up and a write a millisecond); at 5 ms, 1.3-1.4 µs.
 /// </remarks>
 internal sealed class AuditJournal : IDisposable
 {
     /// <summary>How long a line waits, at most, before its write starts.</summary>
-    public static readonly TimeSpan WriteInterval = TimeSpan.FromMilliseconds(1);
+    public static readonly TimeSpan WriteInterval = TimeSpan.FromMilliseconds(5);
 
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
@@ -93,7 +94,7 @@ internal sealed class AuditJournal : IDisposable
         {
             // Lines pending, or a failed write to retry (once a second, even with no new lines).
             _hasPending.Wait(_retry is null ? Timeout.InfiniteTimeSpan : RetryInterval);
-            Thread.Sleep(WriteInterval); // let the lines of the next millisecond join this write
+            Thread.Sleep(WriteInterval); // let the lines of the next few milliseconds join this write
             lock (_fileGate)
             {
                 ArraySegment<byte> lines;

@@ -112,46 +112,81 @@ internal sealed class UsageExtractor : IResponseBodyObserver
         TryRead(line["data:".Length..]);
     }
 
+    /// <summary>
+    /// Reads <c>usage</c> at the top level and inside a top-level <c>response</c> or <c>message</c> object, in one
+    /// forward pass: every other value is skipped, nothing is built (a parsed document per request cost more than the
+    /// rest of the tap). A body that is not JSON, or ends early, leaves what was read before the error.
+    /// </summary>
     private void TryRead(ReadOnlySpan<byte> json)
     {
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
-            using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return;
             }
 
-            ReadUsage(root);
-            foreach (var nested in (ReadOnlySpan<string>)["response", "message"])
-            {
-                if (root.TryGetProperty(nested, out var inner) && inner.ValueKind == JsonValueKind.Object)
-                {
-                    ReadUsage(inner);
-                }
-            }
+            ReadObject(ref reader, nestedAllowed: true);
         }
         catch (JsonException)
         {
         }
     }
 
-    private void ReadUsage(JsonElement parent)
+    /// <summary>Reads the object the reader is on (at its StartObject) to its end, taking <c>usage</c> and, once, the nested objects.</summary>
+    private void ReadObject(ref Utf8JsonReader reader, bool nestedAllowed)
     {
-        if (!parent.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            return;
+            var isUsage = reader.ValueTextEquals("usage"u8);
+            var isNested = nestedAllowed && (reader.ValueTextEquals("response"u8) || reader.ValueTextEquals("message"u8));
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.StartObject && isUsage)
+            {
+                ReadUsage(ref reader);
+            }
+            else if (reader.TokenType == JsonTokenType.StartObject && isNested)
+            {
+                ReadObject(ref reader, nestedAllowed: false);
+            }
+            else
+            {
+                reader.Skip();
+            }
         }
-
-        _prompt = Max(_prompt, Number(usage, "prompt_tokens") ?? Number(usage, "input_tokens"));
-        _completion = Max(_completion, Number(usage, "completion_tokens") ?? Number(usage, "output_tokens"));
-        _total = Max(_total, Number(usage, "total_tokens"));
     }
 
-    private static long? Number(JsonElement usage, string name) =>
-        usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) && n >= 0 ? n : null;
+    /// <summary>Reads a <c>usage</c> object (the reader is at its StartObject) to its end.</summary>
+    private void ReadUsage(ref Utf8JsonReader reader)
+    {
+        // prompt_tokens, input_tokens, completion_tokens, output_tokens, total_tokens
+        Span<long> values = [-1, -1, -1, -1, -1];
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var slot = reader.ValueTextEquals("prompt_tokens"u8) ? 0
+                : reader.ValueTextEquals("input_tokens"u8) ? 1
+                : reader.ValueTextEquals("completion_tokens"u8) ? 2
+                : reader.ValueTextEquals("output_tokens"u8) ? 3
+                : reader.ValueTextEquals("total_tokens"u8) ? 4
+                : -1;
+            reader.Read();
+            if (slot >= 0 && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var n) && n >= 0)
+            {
+                values[slot] = n;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        _prompt = Max(_prompt, Known(values[0]) ?? Known(values[1]));
+        _completion = Max(_completion, Known(values[2]) ?? Known(values[3]));
+        _total = Max(_total, Known(values[4]));
+
+        static long? Known(long value) => value >= 0 ? value : null;
+    }
 
     private static long? Max(long? current, long? next) => next is null ? current : current is null ? next : Math.Max(current.Value, next.Value);
 }

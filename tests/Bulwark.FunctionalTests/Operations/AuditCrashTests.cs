@@ -47,7 +47,7 @@ public sealed class AuditCrashTests
                     requestIds.Add(response.Headers.GetValues("x-request-id").Single());
                 }
 
-                // The journal writes within about a millisecond of a request finishing (AuditJournal.WriteInterval);
+                // The journal writes within a few milliseconds of a request finishing (AuditJournal.WriteInterval);
                 // the last request's event gets that long, with room for a slow machine, before the kill.
                 await Task.Delay(50);
                 gateway.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no drain

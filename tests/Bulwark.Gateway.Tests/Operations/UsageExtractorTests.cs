@@ -54,6 +54,32 @@ public sealed class UsageExtractorTests
         Feed(true, stream, 9).ShouldBe(new TokenUsage(25, 15, 40));
     }
 
+    [Fact]
+    public void ResponsesStream_ReadsUsageInsideTheCompletedResponse()
+    {
+        var stream = "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"usage\"}\n\n"
+            + "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"r\",\"output\":[{\"usage\":{\"input_tokens\":900}}],"
+            + "\"usage\":{\"input_tokens\":7,\"output_tokens\":2,\"total_tokens\":9}}}\n\n";
+        Feed(true, stream, 11).ShouldBe(new TokenUsage(7, 2, 9));
+    }
+
+    [Theory]
+    [InlineData("""{"choices":[{"message":{"usage":{"prompt_tokens":99}}}]}""")] // only the top level and its response/message count
+    [InlineData("""{"response":{"message":{"usage":{"prompt_tokens":99}}}}""")]  // one level of nesting, not two
+    [InlineData("""{"usage":[{"prompt_tokens":99}]}""")]
+    [InlineData("""{"usage":{"prompt_tokens":"99","completion_tokens":1.5}}""")]
+    public void UsageElsewhereOrOfTheWrongType_IsNotRead(string body)
+    {
+        Feed(false, body, 4096).ShouldBeNull();
+    }
+
+    [Fact]
+    public void UnknownFieldsAndEscapedNames_AreHandled()
+    {
+        Feed(false, """{"x":{"usage":{"prompt_tokens":1}},"\u0075sage":{"extra":[1,{"a":2}],"prompt_tokens":4,"completion_tokens":6},"y":null}""", 3)
+            .ShouldBe(new TokenUsage(4, 6, 10));
+    }
+
     [Theory]
     [InlineData(false, """{"choices":[]}""")]
     [InlineData(false, "not json at all")]
