@@ -296,6 +296,19 @@ public sealed class DetectionTests
         {
             Content = new StringContent("""{"model":"m","stream":true,"messages":[{"role":"user","content":"the key?"}]}""", Encoding.UTF8, "application/json"),
         };
+        var body = await ReadUntilAbortedAsync(client, request);
+
+        var decoded = System.Text.RegularExpressions.Regex.Replace(body.ToString(), @"\\u([0-9a-fA-F]{4})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString());
+        decoded.ShouldNotContain("kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
+        decoded.ShouldNotContain("Xq7RtY2mN9vB4");
+        body.ToString().ShouldContain("response_not_inspectable");
+        (await fixture.Logs.WaitForAsync(l => l.Contains("[10]", StringComparison.Ordinal))).ShouldBeTrue();
+        fixture.Logs.All.ShouldContain("response_not_inspectable");
+    }
+
+    /// <summary>A streamed answer's raw bytes as text, read until the end or until the gateway aborts the connection.</summary>
+    private static async Task<StringBuilder> ReadUntilAbortedAsync(HttpClient client, HttpRequestMessage request)
+    {
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var body = new StringBuilder();
         var buffer = new byte[4096];
@@ -313,12 +326,46 @@ public sealed class DetectionTests
             // The gateway aborts the connection after the error event.
         }
 
-        var decoded = System.Text.RegularExpressions.Regex.Replace(body.ToString(), @"\\u([0-9a-fA-F]{4})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString());
-        decoded.ShouldNotContain("kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
-        decoded.ShouldNotContain("Xq7RtY2mN9vB4");
-        body.ToString().ShouldContain("response_not_inspectable");
-        (await fixture.Logs.WaitForAsync(l => l.Contains("[10]", StringComparison.Ordinal))).ShouldBeTrue();
-        fixture.Logs.All.ShouldContain("response_not_inspectable");
+        return body;
+    }
+
+    [Fact]
+    public async Task ResponseBlockRule_OnAnAnthropicStream_EndsWithAnEventNamedError()
+    {
+        // Anthropic's SDKs raise only on "event: error"; an unnamed error event would be skipped as an unknown event.
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => GatewayFixture.Listeners() + $$"""
+            routes:
+              - name: claude
+                provider: anthropic
+                path_prefix: /anthropic
+                upstream: {{up}}
+                api_key: sk-ant-gateway
+                detection:
+                  response:
+                    CREDIT_CARD: { action: block }
+            """);
+        fixture.Upstream.Script = (_, _) => new ScriptedResponse
+        {
+            RawEvents =
+            [
+                "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+                $"event: content_block_delta\ndata: {{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{{\"type\":\"text_delta\",\"text\":\"Card {Card} ok\"}}}}\n\n",
+                "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+                "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+            ],
+        };
+        using var client = new HttpClient { BaseAddress = fixture.ProxyAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/anthropic/v1/messages")
+        {
+            Content = new StringContent("""{"model":"claude","max_tokens":50,"stream":true,"messages":[{"role":"user","content":"a card?"}]}""", Encoding.UTF8, "application/json"),
+        };
+
+        var body = (await ReadUntilAbortedAsync(client, request)).ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+
+        body.ShouldContain("event: error\ndata: {\"type\":\"error\",\"error\":{");
+        body.ShouldContain("sensitive_data_in_response");
+        body.ShouldNotContain("0343");
+        body.ShouldNotContain("message_stop");
     }
 
     [Theory]

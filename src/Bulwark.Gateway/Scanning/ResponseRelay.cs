@@ -125,7 +125,8 @@ internal static class ResponseRelay
             ? GatewayErrors.Build(feature, route.Provider, StatusCodes.Status502BadGateway, GatewayErrors.GatewayType, UninspectableStream,
                 $"The upstream's answer on route '{route.Name}' was ended: it sent an event the gateway cannot inspect")
             : GatewayErrors.Build(feature, route.Provider, StatusCodes.Status403Forbidden, GatewayErrors.PolicyType, "sensitive_data_in_response",
-                $"The model's answer was blocked on route '{route.Name}': it contains {string.Join(", ", entities)}", entities: entities)));
+                $"The model's answer was blocked on route '{route.Name}': it contains {string.Join(", ", entities)}", entities: entities)),
+            errorEventName: route.Provider == Provider.Anthropic ? "error" : null);
         var output = new ArrayBufferWriter<byte>(ReadBufferSize);
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
         try

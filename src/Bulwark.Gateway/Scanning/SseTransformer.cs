@@ -27,7 +27,11 @@ namespace Bulwark.Gateway.Scanning;
 /// The data of the final error event: given the entity types that blocked, or null when the stream could not be
 /// inspected.
 /// </param>
-internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IReadOnlyList<string>?, string> errorEvent)
+/// <param name="errorEventName">
+/// The error event's <c>event:</c> name, or null for a data-only event. Anthropic's SDKs raise only on an event named
+/// <c>error</c> and skip unnamed ones; OpenAI's raise on data carrying an <c>error</c> object, named or not.
+/// </param>
+internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IReadOnlyList<string>?, string> errorEvent, string? errorEventName = null)
 {
     /// <summary>The largest event (its lines and their count) held to be inspected, as large as a JSON answer may be.</summary>
     public const int MaxEventBytes = (int)ResponseRelay.MaxInspectedBodyBytes;
@@ -57,6 +61,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
     private ArrayBufferWriter<byte>? _otherLines; // the event's processed non-data lines, as sent
     private HashSet<string>? _clean; // texts found to need nothing
     private HashSet<JsonNode>? _sequenced; // document path: texts a sequence processed
+    private Dictionary<string, JsonObject>? _responsesEvents; // an open Responses sequence's identity: type, item_id, indexes
     private char[] _lineChars = [];
     private Utf8JsonWriter? _escaper;
     private bool _afterCr;
@@ -362,6 +367,10 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
 
                     stream = processor.CreateStream();
                     lookup[key] = stream;
+                    if (key[0] == 'r' && JsonNode.Parse(payload, documentOptions: NoDuplicates) is JsonObject evt)
+                    {
+                        RememberResponsesEvent(key.ToString(), evt);
+                    }
                 }
 
                 outcome = stream.Write(_reader.Chars(text), out processed);
@@ -615,7 +624,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             // The choice ends here: release what its sequences still hold, in this same event.
             if (choice["finish_reason"] is JsonValue finish && finish.GetValueKind() == JsonValueKind.String)
             {
-                foreach (var (key, text) in TakeFlushed(keyPrefix))
+                foreach (var (key, text, _) in TakeFlushed(keyPrefix))
                 {
                     if (text is null)
                     {
@@ -641,10 +650,16 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         {
             if (container[field] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
             {
-                var text = WriteSequence(keyPrefix + field, value.GetValue<string>());
+                var key = keyPrefix + field;
+                var text = WriteSequence(key, value.GetValue<string>());
                 if (text is null)
                 {
                     return false;
+                }
+
+                if (key[0] == 'r')
+                {
+                    RememberResponsesEvent(key, container);
                 }
 
                 container[field] = Sequenced(text);
@@ -744,7 +759,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
     /// <summary>Before this event, sends one synthetic delta event per sequence with held-back text.</summary>
     private bool FlushBefore(IBufferWriter<byte> output, string keyPrefix, Func<string, Func<string, JsonObject>> build)
     {
-        foreach (var (key, text) in TakeFlushed(keyPrefix))
+        foreach (var (key, text, _) in TakeFlushed(keyPrefix))
         {
             if (text is null)
             {
@@ -789,16 +804,43 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         };
     }
 
-    private IEnumerable<(string Key, string? Text)> TakeFlushed(string keyPrefix)
+    /// <summary>
+    /// Keeps what identifies an open Responses sequence (its delta event's type, item and indexes), so that text
+    /// released at the end of the stream goes out as the same kind of delta, for the same item.
+    /// </summary>
+    private void RememberResponsesEvent(string key, JsonObject delta)
     {
-        List<(string, string?)>? flushed = null;
+        _responsesEvents ??= new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        if (_responsesEvents.ContainsKey(key) || TypeOf(delta) is not { } type)
+        {
+            return;
+        }
+
+        var identity = new JsonObject { ["type"] = type };
+        foreach (var field in (ReadOnlySpan<string>)["item_id", "output_index", "content_index"])
+        {
+            if (delta[field] is JsonValue value)
+            {
+                identity[field] = value.DeepClone();
+            }
+        }
+
+        _responsesEvents[key] = identity;
+    }
+
+    /// <summary>Closes the sequences under <paramref name="keyPrefix"/>: the text each still held (null: blocked), with its Responses identity if any.</summary>
+    private IEnumerable<(string Key, string? Text, JsonObject? Identity)> TakeFlushed(string keyPrefix)
+    {
+        List<(string, string?, JsonObject?)>? flushed = null;
         foreach (var key in _streams.Keys.Where(k => k.StartsWith(keyPrefix, StringComparison.Ordinal)).ToList())
         {
             var text = _streams[key].Flush();
             _streams.Remove(key);
+            JsonObject? identity = null;
+            _responsesEvents?.Remove(key, out identity);
             if (text is null || text.Length > 0)
             {
-                (flushed ??= []).Add((key, text));
+                (flushed ??= []).Add((key, text, identity));
             }
         }
 
@@ -814,7 +856,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         }
 
         var chatChoices = new JsonArray();
-        foreach (var (key, text) in TakeFlushed(string.Empty))
+        foreach (var (key, text, identity) in TakeFlushed(string.Empty))
         {
             if (text is null)
             {
@@ -837,7 +879,10 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             }
             else
             {
-                WriteEvent(output, null, new JsonObject { ["type"] = "response.output_text.delta", ["delta"] = text }.ToJsonString(JsonRewriter.Options));
+                // The same kind of delta, for the same item, as the sequence's own events.
+                var evt = identity ?? new JsonObject { ["type"] = "response.output_text.delta" };
+                evt["delta"] = text;
+                WriteEvent(output, $"event: {TypeOf(evt)}", evt.ToJsonString(JsonRewriter.Options));
             }
         }
 
@@ -928,7 +973,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         }
 
         Blocked = true;
-        WriteEvent(output, null, errorEvent(Uninspectable ? null : processor.BlockedEntities ?? []));
+        WriteEvent(output, errorEventName is null ? null : "event: " + errorEventName, errorEvent(Uninspectable ? null : processor.BlockedEntities ?? []));
     }
 
     private void BlockUninspectable(IBufferWriter<byte> output)

@@ -536,6 +536,27 @@ public sealed class SseTransformerTests
         sent.ShouldNotContain("Xq7RtY2mN9vB4");
     }
 
+    [Theory]
+    [InlineData(false)] // fast path: the delta events are rewritten in place
+    [InlineData(true)]  // document path: an unknown field beside the delta sends the event through the parser
+    public void Complete_ResponsesTextHeldBackAtTheEnd_IsReleasedAsTheSameKindOfDeltaForTheSameItem(bool documentPath)
+    {
+        // No .done event and no [DONE]: the stream just ends with the text still held back.
+        var extra = documentPath ? ",\"extra\":{\"n\":1}" : string.Empty;
+        var sent = Run(
+            Create(RedactEmail),
+            "event: response.refusal.delta\ndata: {\"type\":\"response.refusal.delta\",\"item_id\":\"msg_7\",\"output_index\":2,\"content_index\":1,\"delta\":\"I will not write to jane.doe@example.com\"" + extra + "}\n\n");
+
+        var last = sent.Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)[^1];
+        last.ShouldStartWith("event: response.refusal.delta\n");
+        using var evt = JsonDocument.Parse(Events(sent)[^1]);
+        evt.RootElement.GetProperty("type").GetString().ShouldBe("response.refusal.delta");
+        evt.RootElement.GetProperty("item_id").GetString().ShouldBe("msg_7");
+        evt.RootElement.GetProperty("output_index").GetInt32().ShouldBe(2);
+        evt.RootElement.GetProperty("content_index").GetInt32().ShouldBe(1);
+        string.Concat(Events(sent).Select(e => JsonDocument.Parse(e).RootElement.GetProperty("delta").GetString())).ShouldBe("I will not write to <EMAIL_ADDRESS_1>");
+    }
+
     [Fact]
     public void Feed_AnthropicBlockStartText_ContinuesIntoItsDeltas()
     {
@@ -547,6 +568,25 @@ public sealed class SseTransformerTests
 
         sent.ShouldNotContain("kL8pW3zH6jF1dS5aG0eQc2UiOyTr");
         sent.ShouldNotContain("Xq7RtY2mN9vB4");
+    }
+
+    [Fact]
+    public void Feed_BlockedAnthropicStream_EndsWithAnEventNamedError()
+    {
+        // Anthropic's SDKs raise on "event: error" and skip events without a name: a data-only error would read as an
+        // answer that simply stopped.
+        var feature = new GatewayRequestFeature("test", 0);
+        var transformer = new SseTransformer(TestProcessors.For("{ response: { CREDIT_CARD: { action: block } } }", feature), _ => ErrorEvent, errorEventName: "error");
+
+        var sent = Run(
+            transformer,
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Card 4539 1488 0343 6467 ok\"}}\n\n",
+            "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
+
+        transformer.Blocked.ShouldBeTrue();
+        sent.ShouldEndWith("event: error\ndata: " + ErrorEvent + "\n\n");
+        sent.ShouldNotContain("4539");
     }
 
     [Theory]
