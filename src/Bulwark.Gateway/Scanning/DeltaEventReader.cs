@@ -165,7 +165,7 @@ internal sealed class DeltaEventReader
                     _names.Add(((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length));
                     continue;
                 case JsonTokenType.StartObject:
-                    if (IsContentParts(parent, property))
+                    if (IsContentParts(parent, property) || IsLegacyFunctionCall(parent, property))
                     {
                         return false;
                     }
@@ -231,6 +231,13 @@ internal sealed class DeltaEventReader
     /// <summary>Chat content as parts rather than a string: the document path feeds each part's text to the content's sequence.</summary>
     private static bool IsContentParts(Frame? parent, ReadOnlySpan<byte> property) =>
         parent == Frame.ChoiceDelta && property.SequenceEqual("content"u8);
+
+    /// <summary>
+    /// The legacy <c>delta.function_call</c> (before tool calls): its arguments are a delta sequence that the document
+    /// path joins; rare enough not to need the fast path.
+    /// </summary>
+    private static bool IsLegacyFunctionCall(Frame? parent, ReadOnlySpan<byte> property) =>
+        parent == Frame.ChoiceDelta && property.SequenceEqual("function_call"u8);
 
     private void Open(Frame frame, bool isObject)
     {

@@ -604,7 +604,8 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             var delta = choice["delta"] as JsonObject;
             if (!ProcessDelta(delta, keyPrefix, DeltaEventReader.ChatDeltaFields)
                 || !ProcessParts(delta?["content"], keyPrefix + "content")
-                || !ProcessDelta(choice, keyPrefix, ["text"]))
+                || !ProcessDelta(choice, keyPrefix, ["text"])
+                || !ProcessDelta(delta?["function_call"] as JsonObject, keyPrefix + "f.", ["arguments"]))
             {
                 return false;
             }
@@ -908,7 +909,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
 
     /// <summary>
     /// Puts released text where it belongs in a chat choice: delta content (a string, or a further part when the
-    /// content came as parts), tool call arguments, or text.
+    /// content came as parts), tool call arguments, the legacy function call's arguments, or text.
     /// </summary>
     private void AppendChatText(JsonObject choice, string field, string text)
     {
@@ -922,6 +923,15 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         {
             delta = new JsonObject();
             choice["delta"] = delta;
+        }
+
+        if (field == "f.arguments")
+        {
+            // The legacy function_call's arguments.
+            var legacy = delta["function_call"] as JsonObject ?? new JsonObject();
+            delta["function_call"] = legacy;
+            legacy["arguments"] = Sequenced(StringOf(legacy["arguments"]) + text);
+            return;
         }
 
         if (field.StartsWith('t'))

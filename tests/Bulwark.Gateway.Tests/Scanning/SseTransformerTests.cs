@@ -523,6 +523,7 @@ public sealed class SseTransformerTests
 
     [Theory]
     [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"PART\"}}]}")] // OpenRouter's reasoning text
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"function_call\":{\"arguments\":\"PART\"}}}]}")] // the legacy function call
     [InlineData("{\"type\":\"response.refusal.delta\",\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"PART\"}")]
     [InlineData("{\"type\":\"response.reasoning_text.delta\",\"item_id\":\"rs_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"PART\"}")]
     [InlineData("{\"type\":\"response.custom_tool_call_input.delta\",\"item_id\":\"ctc_1\",\"output_index\":0,\"delta\":\"PART\"}")]
@@ -555,6 +556,24 @@ public sealed class SseTransformerTests
         evt.RootElement.GetProperty("output_index").GetInt32().ShouldBe(2);
         evt.RootElement.GetProperty("content_index").GetInt32().ShouldBe(1);
         string.Concat(Events(sent).Select(e => JsonDocument.Parse(e).RootElement.GetProperty("delta").GetString())).ShouldBe("I will not write to <EMAIL_ADDRESS_1>");
+    }
+
+    [Theory]
+    [InlineData(false)] // released at [DONE]
+    [InlineData(true)]  // released by the finishing chunk
+    public void Feed_LegacyFunctionCallArguments_AreOneSequence_AndComeBackInTheirField(bool finish)
+    {
+        string Event(string part) => "data: {\"choices\":[{\"index\":0,\"delta\":{\"function_call\":{\"arguments\":" + JsonSerializer.Serialize(part) + "}}}]}\n\n";
+        var end = finish ? "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"function_call\"}]}\n\n" : string.Empty;
+
+        var sent = Run(Create(RedactEmail), "data: {\"choices\":[{\"index\":0,\"delta\":{\"function_call\":{\"name\":\"send\",\"arguments\":\"\"}}}]}\n\n",
+            Event("{\"to\":\"jane.doe@exa"), Event("mple.com\"}"), end + Done);
+
+        var arguments = string.Concat(Events(sent).Where(e => e != "[DONE]").Select(e =>
+            JsonDocument.Parse(e).RootElement.GetProperty("choices")[0].GetProperty("delta") is var d && d.TryGetProperty("function_call", out var f) && f.TryGetProperty("arguments", out var a)
+                ? a.GetString()
+                : string.Empty));
+        arguments.ShouldBe("{\"to\":\"<EMAIL_ADDRESS_1>\"}");
     }
 
     [Fact]
