@@ -57,6 +57,7 @@ def case_row(record):
         "target": record["target"],
         "kind": record["kind"],
         "connections": record["connections"],
+        "round": record.get("round", 1),
         "requests": wrk["requests"],
         "seconds": round(seconds, 3),
         "requests_per_s": round(wrk["requests"] / seconds, 1),
@@ -74,28 +75,63 @@ def case_row(record):
     }
 
 
+def median(values):
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2] if ordered else None
+
+
+def median_cases(cases):
+    """One case per (target, kind, connections): the round with the median throughput (the lower middle of an even count)."""
+    groups = {}
+    for c in cases:
+        groups.setdefault((c["target"], c["kind"], c["connections"]), []).append(c)
+    out = []
+    for group in groups.values():
+        ordered = sorted(group, key=lambda c: c["requests_per_s"])
+        chosen = dict(ordered[(len(ordered) - 1) // 2])
+        chosen["rounds"] = len(group)
+        chosen["requests_per_s_range"] = [ordered[0]["requests_per_s"], ordered[-1]["requests_per_s"]]
+        out.append(chosen)
+    return out
+
+
 def ratios(cases, loaded, light):
-    """Throughput ratios from the loaded cases; added latency from the light (unsaturated) cases, where it is the
-    hop's own cost rather than queueing behind the other connections. The loaded difference is kept too."""
-    by = {(c["target"], c["kind"], c["connections"]): c for c in cases}
+    """Throughput ratios from the loaded cases, round by round (a gateway round against the direct round just before
+    it), then the median over the rounds; added latency from the light (unsaturated) cases, where it is the hop's own
+    cost rather than queueing behind the other connections. The loaded difference is kept too."""
+    by = {(c["target"], c["kind"], c["connections"], c["round"]): c for c in cases}
+    rounds = sorted({c["round"] for c in cases})
+    portkey_rounds = {c["round"] for c in cases if c["target"] == "portkey"}
     out = {}
     for kind in ("plain", "stream"):
-        direct = by.get(("direct", kind, loaded))
-        direct_light = by.get(("direct", kind, light))
-        portkey = by.get(("portkey", kind, loaded))
         for target in ("bulwark", "bulwark-quiet", "bulwark-detect"):
-            gateway = by.get((target, kind, loaded))
-            gateway_light = by.get((target, kind, light))
-            if gateway is None or direct is None or gateway_light is None or direct_light is None:
+            vs_direct, added, added_p99, added_loaded, vs_portkey = [], [], [], [], []
+            for r in rounds:
+                direct = by.get(("direct", kind, loaded, r))
+                direct_light = by.get(("direct", kind, light, r))
+                gateway = by.get((target, kind, loaded, r))
+                gateway_light = by.get((target, kind, light, r))
+                if gateway is None or direct is None or gateway_light is None or direct_light is None:
+                    continue
+                vs_direct.append(gateway["requests_per_s"] / direct["requests_per_s"])
+                added.append(gateway_light["p50_ms"] - direct_light["p50_ms"])
+                added_p99.append(gateway_light["p99_ms"] - direct_light["p99_ms"])
+                added_loaded.append(gateway["p50_ms"] - direct["p50_ms"])
+                for p in portkey_rounds:
+                    portkey = by.get(("portkey", kind, loaded, p))
+                    if portkey is not None:
+                        vs_portkey.append(gateway["requests_per_s"] / portkey["requests_per_s"])
+            if not vs_direct:
                 continue
             entry = {
-                "throughput_vs_direct": round(gateway["requests_per_s"] / direct["requests_per_s"], 3),
-                "added_p50_ms": round(gateway_light["p50_ms"] - direct_light["p50_ms"], 3),
-                "added_p99_ms": round(gateway_light["p99_ms"] - direct_light["p99_ms"], 3),
-                "added_p50_ms_loaded": round(gateway["p50_ms"] - direct["p50_ms"], 3),
+                "throughput_vs_direct": round(median(vs_direct), 3),
+                "throughput_vs_direct_rounds": [round(v, 3) for v in vs_direct],
+                "added_p50_ms": round(median(added), 3),
+                "added_p99_ms": round(median(added_p99), 3),
+                "added_p50_ms_loaded": round(median(added_loaded), 3),
             }
-            if portkey is not None:
-                entry["throughput_vs_portkey"] = round(gateway["requests_per_s"] / portkey["requests_per_s"], 1)
+            if vs_portkey:
+                entry["throughput_vs_portkey"] = round(median(vs_portkey), 1)
             vs_direct_target = TARGET_DETECT_VS_DIRECT if target == "bulwark-detect" else TARGET_VS_DIRECT
             entry["meets"] = {
                 f"throughput_vs_direct>={vs_direct_target}": entry["throughput_vs_direct"] >= vs_direct_target,
@@ -113,14 +149,18 @@ def cpu(case, name):
 
 
 def markdown(result):
+    rounds = result["method"]["rounds"]
+    spread = " (range over rounds)" if rounds > 1 else ""
     lines = [
-        "| target | request | connections | req/s | p50 ms | p99 ms | errors | CPU µs/request: upstream | gateway |",
+        f"| target | request | connections | req/s{spread} | p50 ms | p99 ms | errors | CPU µs/request: upstream | gateway |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for c in result["cases"]:
+    for c in result["median_cases"]:
         errors = sum(c["errors"].values())
+        low, high = c["requests_per_s_range"]
+        rate = f"{c['requests_per_s']:,.0f}" + (f" ({low:,.0f}-{high:,.0f})" if c["rounds"] > 1 else "")
         lines.append(
-            f"| {LABELS.get(c['target'], c['target'])} | {c['kind']} | {c['connections']} | {c['requests_per_s']:,.0f} | "
+            f"| {LABELS.get(c['target'], c['target'])} | {c['kind']} | {c['connections']} | {rate} | "
             f"{c['p50_ms']:.2f} | {c['p99_ms']:.2f} | {errors}{'' if c['valid'] else ' (INVALID)'} | "
             f"{cpu(c, 'upstream')} | {cpu(c, 'gateway') if c['target'] != 'direct' else '-'} |")
     lines += [
@@ -133,7 +173,9 @@ def markdown(result):
     for kind, targets in result["ratios"].items():
         for target, r in targets.items():
             marks = iter(r["meets"].values())
-            vs_direct = f"{r['throughput_vs_direct']:.0%} {'✔' if next(marks) else '✘'}"
+            per_round = r["throughput_vs_direct_rounds"]
+            spread = f" ({min(per_round):.0%}-{max(per_round):.0%})" if len(per_round) > 1 else ""
+            vs_direct = f"{r['throughput_vs_direct']:.0%}{spread} {'✔' if next(marks) else '✘'}"
             added = f"{r['added_p50_ms']:.2f} {'✔' if next(marks) else '✘'}"
             portkey = f"{r['throughput_vs_portkey']:.1f}x {'✔' if next(marks) else '✘'}" if "throughput_vs_portkey" in r else "n/a"
             lines.append(f"| {LABELS.get(target, target)} | {kind} | {vs_direct} | {added} | {r['added_p50_ms_loaded']:.2f} | {portkey} |")
@@ -147,7 +189,7 @@ def main():
     parser = argparse.ArgumentParser()
     for name in ("cases", "logs", "out", "pin", "route-yaml", "note", "root", "portkey-version", "load-at-start", "bulwark-env"):
         parser.add_argument("--" + name, default="")
-    for name in ("duration", "warmup", "connections", "latency-connections", "stream-events"):
+    for name in ("duration", "warmup", "rounds", "connections", "latency-connections", "stream-events"):
         parser.add_argument("--" + name, type=int, required=True)
     args = parser.parse_args()
 
@@ -176,12 +218,14 @@ def main():
             "latency_connections": args.latency_connections,
             "warmup_s": args.warmup,
             "duration_s": args.duration,
+            "rounds": args.rounds,
             "pinning": args.pin,
             "stream_events": args.stream_events,
             "bulwark_env": args.bulwark_env or None,
             "route_yaml": os.path.relpath(args.route_yaml, args.root) if args.route_yaml else None,
         },
         "cases": cases,
+        "median_cases": median_cases(cases),
         "logging": logging,
     }
     result["ratios"] = ratios(cases, args.connections, args.latency_connections)
@@ -190,7 +234,8 @@ def main():
         f.write("\n")
 
     print(f"\nGateway load benchmark, {result['date_utc']}, commit {result['commit']}, "
-          f"{args.connections} and {args.latency_connections} connection(s), {args.duration} s per case after {args.warmup} s warm-up, pinning {args.pin}")
+          f"{args.connections} and {args.latency_connections} connection(s), {args.duration} s per case after {args.warmup} s warm-up, "
+          f"{args.rounds} round(s), pinning {args.pin}")
     if args.note:
         print(f"Note: {args.note}")
     print()

@@ -7,13 +7,15 @@
 #   portkey      through the Portkey gateway (npm @portkey-ai/gateway), x-portkey-custom-host -> fake upstream
 # with wrk on loopback, and prints a markdown table plus bench/load/results/latest.json.
 #
-# Usage: bench/load/run.sh [--quick] [--detection [FILE]] [--no-portkey] [--note TEXT]
+# Usage: bench/load/run.sh [--quick] [--rounds N] [--detection [FILE]] [--no-portkey] [--note TEXT]
 #   --quick           2 s warm-up, 4 s per case (harness check; numbers not worth quoting)
+#   --rounds N        run the direct and Bulwark cases N times, interleaved (Portkey once); ratios are the median
+#                     of the rounds' ratios, each case's figures the median round's. Same as BENCH_ROUNDS=N.
 #   --detection FILE  also run bulwark-detect with FILE's YAML appended to the route (default FILE:
 #                     bench/load/route-detection.yaml). Same as BENCH_ROUTE_YAML=FILE.
 #   --no-portkey      skip the Portkey cases (no npm needed)
 #   --note TEXT       stored in the results (e.g. "preliminary, machine shared with builds")
-# Environment: BENCH_DURATION (10), BENCH_WARMUP (10), BENCH_CONNECTIONS (32, the throughput cases),
+# Environment: BENCH_DURATION (10), BENCH_WARMUP (10), BENCH_ROUNDS (1), BENCH_CONNECTIONS (32, the throughput cases),
 #   BENCH_LATENCY_CONNECTIONS (1, the added-latency cases), BENCH_PORT_BASE (18600),
 #   BENCH_BULWARK_ENV ("NAME=value ..." added to Bulwark's environment, for tuning experiments),
 #   BENCH_PIN (shared|split|none, default shared), BENCH_SKIP_BUILD=1, BENCH_RESULTS (output json path).
@@ -31,6 +33,7 @@ DURATION=${BENCH_DURATION:-10}
 # 10 s: .NET's tiered JIT is still recompiling hot methods 10-18 s after a gateway starts (libclrjit was 5% of the
 # gateway's CPU samples in that window, none after 30 s). A shorter warm-up measures start-up, not throughput.
 WARMUP=${BENCH_WARMUP:-10}
+ROUNDS=${BENCH_ROUNDS:-1}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 LATENCY_CONNECTIONS=${BENCH_LATENCY_CONNECTIONS:-1}
 BULWARK_ENV=${BENCH_BULWARK_ENV:-}
@@ -49,8 +52,9 @@ while [[ $# -gt 0 ]]; do
     --detection)
       if [[ $# -gt 1 && "$2" != --* ]]; then ROUTE_YAML=$2; shift; else ROUTE_YAML=$HERE/route-detection.yaml; fi ;;
     --no-portkey) PORTKEY=0 ;;
+    --rounds) ROUNDS=$2; shift ;;
     --note) NOTE=$2; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -58,6 +62,7 @@ done
 
 die() { echo "run.sh: $*" >&2; exit 1; }
 log() { echo "== $*" >&2; }
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a whole number from 1 (got '$ROUNDS')"
 
 LOOPBACK=127.0.0.1
 TICKS=$(getconf CLK_TCK)
@@ -228,8 +233,8 @@ measure() { # target kind url headers connections
   local result
   result=$(grep '^RESULT ' <<< "$out" | sed 's/^RESULT //' || true)
   [[ -n "$result" ]] || { echo "$out" >&2; die "$target / $kind: wrk printed no RESULT line (its output is above)"; }
-  printf '{"target":"%s","kind":"%s","connections":%d,"cpu_ms":{"upstream":%d,"gateway":%d},"wrk":%s}\n' \
-    "$target" "$kind" "$connections" $(( (up1 - up0) * 1000 / TICKS )) $(( (gw1 - gw0) * 1000 / TICKS )) "$result" >> "$CASES"
+  printf '{"target":"%s","kind":"%s","connections":%d,"round":%d,"cpu_ms":{"upstream":%d,"gateway":%d},"wrk":%s}\n' \
+    "$target" "$kind" "$connections" "$ROUND" $(( (up1 - up0) * 1000 / TICKS )) $(( (gw1 - gw0) * 1000 / TICKS )) "$result" >> "$CASES"
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print("   %8.0f req/s  p50 %.2f ms  p99 %.2f ms  errors %s" % (r["requests"]/(r["duration_us"]/1e6), r["p50_us"]/1000, r["p99_us"]/1000, sum(r["errors"].values())))' "$result" >&2
 }
 
@@ -251,7 +256,6 @@ UPSTREAM_PID=$!; PIDS+=("$UPSTREAM_PID")
 wait_for_http "http://$LOOPBACK:$UPSTREAM_PORT/v1/models" "the fake upstream" "$WORK/upstream.log" "$UPSTREAM_PID"
 
 DIRECT_URL=http://$LOOPBACK:$UPSTREAM_PORT/v1/chat/completions
-measure_all direct "$DIRECT_URL" "Authorization: Bearer sk-bench-direct"
 
 write_bulwark_config() { # file [snippet]
   cat > "$1" <<EOF
@@ -297,15 +301,22 @@ run_bulwark() { # target log-level-or-empty [snippet]
   measure_all "$target" "$BULWARK_URL" "Authorization: Bearer sk-client-key-that-bulwark-removes"
   stop_process "$pid"; GATEWAY_PID=
   # How many per-request log lines the gateway wrote: proves whether the log level took effect.
-  printf '{"target":"%s","request_log_lines":%d,"log_bytes":%d}\n' "$target" \
+  printf '{"target":"%s","round":%d,"request_log_lines":%d,"log_bytes":%d}\n' "$target" "$ROUND" \
     "$(grep -c '"EventId":10' "$logfile" || true)" "$(stat -c %s "$logfile")" >> "$WORK/logs.jsonl"
 }
 
-run_bulwark bulwark ""
-run_bulwark bulwark-quiet Warning
-if [[ -n "$ROUTE_YAML" ]]; then
-  run_bulwark bulwark-detect "" "$ROUTE_YAML"
-fi
+# Rounds interleave the targets, so a disturbance on the machine (another process, a noisy neighbour on the VM)
+# falls on one round of every target rather than on all of one target's cases.
+for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+  (( ROUNDS == 1 )) || log "round $ROUND of $ROUNDS"
+  measure_all direct "$DIRECT_URL" "Authorization: Bearer sk-bench-direct"
+  run_bulwark bulwark ""
+  run_bulwark bulwark-quiet Warning
+  if [[ -n "$ROUTE_YAML" ]]; then
+    run_bulwark bulwark-detect "" "$ROUTE_YAML"
+  fi
+done
+ROUND=1
 
 if [[ $PORTKEY == 1 ]]; then
   log "starting Portkey $PORTKEY_VERSION on $LOOPBACK:$PORTKEY_PORT"
@@ -325,7 +336,7 @@ stop_process "$UPSTREAM_PID"
 mkdir -p "$(dirname "$RESULTS")"
 python3 "$HERE/report.py" \
   --cases "$CASES" --logs "$WORK/logs.jsonl" --out "$RESULTS" \
-  --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --latency-connections "$LATENCY_CONNECTIONS" \
+  --duration "$DURATION" --warmup "$WARMUP" --rounds "$ROUNDS" --connections "$CONNECTIONS" --latency-connections "$LATENCY_CONNECTIONS" \
   --pin "$PIN" --bulwark-env "$BULWARK_ENV" \
   --stream-events "$STREAM_EVENTS" --portkey-version "$PORTKEY_VERSION" \
   --route-yaml "${ROUTE_YAML}" --note "$NOTE" --root "$ROOT" --load-at-start "$LOAD_AT_START"
