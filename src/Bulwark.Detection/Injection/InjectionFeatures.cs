@@ -6,10 +6,15 @@ namespace Bulwark.Detection.Injection;
 /// A word is a run of letters and digits. CJK ideographs and kana separate words and yield nothing: the jailbreak CSV the
 /// model learns from is English, and Chinese is left to the rules. With <see cref="InjectionFeatureSet.Symbols"/> every
 /// other visible character (brackets, colons, emoji halves) is a word too. Walks the text once and allocates nothing;
-/// the trainer and the detector both read features through this type, so what was trained is what runs.
+/// the trainer and the detector both read features through this type, so what was trained is what runs. Only the first
+/// <see cref="MaxWords"/> words count: that bounds the model's cost on a long document (a 64 KB window costs what ~6 KB
+/// does), and beyond a few hundred words the length normalisation makes the score an average anyway.
 /// </summary>
 internal ref struct InjectionFeatures
 {
+    /// <summary>Words after this many are not read. Changing it changes the features: retrain the model.</summary>
+    public const int MaxWords = 1024;
+
     private readonly ReadOnlySpan<char> _text;
     private readonly InjectionFeatureSet _set;
     private int _position;
@@ -38,7 +43,7 @@ internal ref struct InjectionFeatures
             return true;
         }
 
-        if (!TryNextWord(out uint word))
+        if (_words >= MaxWords || !TryNextWord(out uint word))
         {
             bucket = 0;
             return false;
