@@ -7,6 +7,8 @@ using CsvHelper;
 
 // Evaluates PromptInjectionDetector on the shared jailbreak CSV (all rows, even rows, odd rows) and on the team corpus.
 // Usage: dotnet run -c Release --project bench/Bulwark.InjectionEval [-- --csv PATH] [--corpus PATH] [--threshold X] [--misses N] [--dump PATH]
+//        ... -- --train PATH   retrains the learned classifier on even rows + team corpus and writes its weights to PATH
+//        ... -- --cv           5-fold cross-validation of the classifier's hyperparameters on the same data
 // Even CSV rows are the tuning half, odd rows the validation half: odd rows are only ever counted. --misses lists even
 // rows only, and --dump PATH writes even rows only (index, label, score, rule ids), plus PATH.corpus for the team corpus.
 // Exit codes: 0 done, 2 error (missing input, bad argument).
@@ -21,6 +23,8 @@ internal static class InjectionEval
         double threshold = PromptInjectionOptions.DefaultThreshold;
         int misses = 0;
         string? dumpPath = null;
+        string? trainPath = null;
+        bool crossValidate = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -30,8 +34,10 @@ internal static class InjectionEval
                 case "--threshold" when i + 1 < args.Length: threshold = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--misses" when i + 1 < args.Length: misses = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dump" when i + 1 < args.Length: dumpPath = args[++i]; break;
+                case "--train" when i + 1 < args.Length: trainPath = args[++i]; break;
+                case "--cv": crossValidate = true; break;
                 default:
-                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Use --csv PATH, --corpus PATH, --threshold X, --misses N, --dump PATH.");
+                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Use --csv PATH, --corpus PATH, --threshold X, --misses N, --dump PATH, --train PATH, --cv.");
                     return 2;
             }
         }
@@ -39,6 +45,19 @@ internal static class InjectionEval
         string? root = FindRepoRoot();
         csvPath ??= root is null ? null : Path.GetFullPath(Path.Combine(root, "..", "shared", "datasets", "jailbreak", "jailbreak_dataset_train.csv"));
         corpusPath ??= root is null ? null : Path.Combine(root, "tests", "Bulwark.Detection.Tests", "Injection", "Corpus", "injection_corpus.jsonl");
+        if (trainPath is not null || crossValidate)
+        {
+            if (!File.Exists(csvPath) || !File.Exists(corpusPath))
+            {
+                Console.Error.WriteLine("Training needs both the jailbreak CSV and the team corpus; pass --csv PATH and --corpus PATH.");
+                return 2;
+            }
+
+            // The tuning half only: odd rows stay the held-out check.
+            List<Sample> evenRows = ReadCsv(csvPath).Where((_, i) => i % 2 == 0).ToList();
+            return InjectionTraining.Run(evenRows, ReadCorpus(corpusPath), trainPath, crossValidate);
+        }
+
         // Start-up cost. Without WarmUp() a detector builds only the rule automata a text needs, on first use.
         var lazy = Stopwatch.StartNew();
         var cold = new PromptInjectionDetector();
@@ -138,7 +157,7 @@ internal static class InjectionEval
         return null;
     }
 
-    private static List<Sample> ReadCsv(string path)
+    internal static List<Sample> ReadCsv(string path)
     {
         using CsvReader csv = CsvReader.FromFile(path, options: null);
         var rows = new List<Sample>();
@@ -150,7 +169,7 @@ internal static class InjectionEval
         return rows;
     }
 
-    private static List<Sample> ReadCorpus(string path)
+    internal static List<Sample> ReadCorpus(string path)
     {
         var samples = new List<Sample>();
         foreach (string line in File.ReadLines(path))
@@ -248,7 +267,7 @@ internal static class InjectionEval
         return flat.Length <= 140 ? flat : flat[..140] + "...";
     }
 
-    private sealed record Sample(string Text, bool Attack, string Family, string Lang);
+    internal sealed record Sample(string Text, bool Attack, string Family, string Lang);
 
     private sealed record Result(List<Sample> Samples, HashSet<Sample> Flagged);
 }

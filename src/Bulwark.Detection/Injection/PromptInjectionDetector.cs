@@ -41,6 +41,7 @@ public sealed class PromptInjectionDetector : IDetector
     ];
 
     private readonly PromptInjectionOptions _options;
+    private readonly InjectionClassifier? _classifier;
 
     /// <summary>A detector with the default rules and <see cref="PromptInjectionOptions.DefaultThreshold"/>.</summary>
     public PromptInjectionDetector()
@@ -50,10 +51,17 @@ public sealed class PromptInjectionDetector : IDetector
 
     /// <summary>A detector with the default rules and the given options.</summary>
     public PromptInjectionDetector(PromptInjectionOptions options)
+        : this(options, InjectionClassifier.Default)
+    {
+    }
+
+    /// <summary>A detector with the given learned classifier, or with the rules alone when it is null (the trainer scores the rules apart).</summary>
+    internal PromptInjectionDetector(PromptInjectionOptions options, InjectionClassifier? classifier)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _classifier = classifier;
     }
 
     /// <summary>
@@ -92,8 +100,9 @@ public sealed class PromptInjectionDetector : IDetector
 
         // Only the verdict at this threshold matters here, so rules that cannot lift the score to it are skipped.
         Span<bool> hits = stackalloc bool[SlotCount];
-        Collect(text, hits, _options.Threshold);
-        double score = Combine(hits).Score;
+        double learned = 0;
+        Collect(text, hits, ref learned, _options.Threshold);
+        double score = Combine(hits, learned).Score;
         if (score >= _options.Threshold && score > 0)
         {
             findings.Add(new Finding(EntityTypes.PromptInjection, 0, text.Length, score, DetectorName));
@@ -112,8 +121,9 @@ public sealed class PromptInjectionDetector : IDetector
         }
 
         Span<bool> hits = stackalloc bool[SlotCount];
-        Collect(text, hits, prune: 0);
-        return Combine(hits);
+        double learned = 0;
+        Collect(text, hits, ref learned, prune: 0);
+        return Combine(hits, learned);
     }
 
     /// <summary>Like <see cref="Analyze"/>, plus the ids of the rules that matched. Allocates; for audit and tuning.</summary>
@@ -125,8 +135,9 @@ public sealed class PromptInjectionDetector : IDetector
         }
 
         Span<bool> hits = stackalloc bool[SlotCount];
-        Collect(text, hits, prune: 0);
-        InjectionAnalysis analysis = Combine(hits);
+        double learned = 0;
+        Collect(text, hits, ref learned, prune: 0);
+        InjectionAnalysis analysis = Combine(hits, learned);
         var ids = new List<string>();
         for (int i = 0; i < hits.Length; i++)
         {
@@ -136,19 +147,25 @@ public sealed class PromptInjectionDetector : IDetector
             }
         }
 
+        if (learned > 0)
+        {
+            ids.Add(InjectionClassifier.RuleId);
+        }
+
         return new InjectionReport(analysis.Score, analysis.Families, ids);
     }
 
     /// <summary>
     /// Steps 2 to 4 over the text, in windows when it is long. With <paramref name="prune"/> above 0, a single-window
     /// text skips its rules when even all of the rules whose anchors occur could not reach that score.
+    /// <paramref name="learned"/> receives the learned classifier's hit weight, the highest over the windows.
     /// </summary>
-    private void Collect(ReadOnlySpan<char> text, Span<bool> hits, double prune)
+    private void Collect(ReadOnlySpan<char> text, Span<bool> hits, ref double learned, double prune)
     {
         int window = _options.WindowChars;
         if (text.Length <= window)
         {
-            Scan(text, hits, depth: 0, prune);
+            Scan(text, hits, ref learned, depth: 0, prune);
             return;
         }
 
@@ -158,7 +175,7 @@ public sealed class PromptInjectionDetector : IDetector
             ReadOnlySpan<char> piece = text.Slice(start, Math.Min(window, text.Length - start));
             if (InjectionPrefilter.IsSuspicious(piece))
             {
-                Scan(piece, hits, depth: 0, prune: 0);
+                Scan(piece, hits, ref learned, depth: 0, prune: 0);
             }
 
             if (start + window >= text.Length)
@@ -168,8 +185,8 @@ public sealed class PromptInjectionDetector : IDetector
         }
     }
 
-    /// <summary>Steps 2 to 4 over one piece of text; records hits.</summary>
-    private void Scan(ReadOnlySpan<char> text, Span<bool> hits, int depth, double prune)
+    /// <summary>Steps 2 to 4 over one piece of text; records hits, and at depth 0 the learned classifier's hit weight.</summary>
+    private void Scan(ReadOnlySpan<char> text, Span<bool> hits, ref double learned, int depth, double prune)
     {
         char[] buffer = ArrayPool<char>.Shared.Rent(Math.Max(text.Length, 1));
         try
@@ -192,9 +209,15 @@ public sealed class PromptInjectionDetector : IDetector
 
             bool rot13 = decode && normalised.IndexOfAny(InjectionPrefilter.Rot13Anchors) >= 0;
 
-            // 3. rules (a ROT13 pass may still add hits, so no pruning then)
+            // 3a. the learned classifier reads the text as the user wrote it, not decoded payloads
+            if (depth == 0 && _classifier is not null)
+            {
+                learned = Math.Max(learned, _classifier.HitWeight(normalised));
+            }
+
+            // 3b. rules (a ROT13 pass may still add hits, so no pruning then)
             bool obfuscated = IsObfuscated(signals);
-            MatchRules(normalised, hits, rot13 ? 0 : prune, obfuscated, out bool matched);
+            MatchRules(normalised, hits, learned, rot13 ? 0 : prune, obfuscated, out bool matched);
             if (matched && obfuscated)
             {
                 hits[ObfuscatedTextSlot] = true;
@@ -205,7 +228,7 @@ public sealed class PromptInjectionDetector : IDetector
             {
                 Span<char> rotated = buffer.AsSpan(0, length);
                 PayloadDecoder.Rot13(rotated, rotated);
-                if (MatchRules(rotated, hits, prune: 0, obfuscated: false, out _))
+                if (MatchRules(rotated, hits, learned, prune: 0, obfuscated: false, out _))
                 {
                     hits[EncodedPayloadSlot] = true;
                 }
@@ -230,14 +253,14 @@ public sealed class PromptInjectionDetector : IDetector
     /// assistant … Never promise refunds") has the anchors of several role-play cues; once the heavy ones miss, the
     /// weak ones cannot make an attack of it.
     /// </summary>
-    private static bool MatchRules(ReadOnlySpan<char> normalised, Span<bool> hits, double prune, bool obfuscated, out bool matched)
+    private static bool MatchRules(ReadOnlySpan<char> normalised, Span<bool> hits, double learned, double prune, bool obfuscated, out bool matched)
     {
         Span<bool> present = stackalloc bool[Anchors.Count];
         Anchors.Mark(normalised, present);
         Span<bool> possible = stackalloc bool[Rules.Count];
         Anchors.MarkRules(present, possible);
         matched = false;
-        var bound = prune > 0 ? UpperBound(hits, possible, obfuscated) : default;
+        var bound = prune > 0 ? UpperBound(hits, possible, learned, obfuscated) : default;
         if (prune > 0 && bound.Score < prune)
         {
             return false;
@@ -303,10 +326,10 @@ public sealed class PromptInjectionDetector : IDetector
         public ScoreBound Without(double weight) => weight >= 1 ? this with { Certain = Certain - 1 } : this with { Keep = Keep / (1 - weight) };
     }
 
-    /// <summary>The highest score the text could still reach: every hit so far and every rule whose anchors occur.</summary>
-    private static ScoreBound UpperBound(ReadOnlySpan<bool> hits, ReadOnlySpan<bool> possible, bool obfuscated)
+    /// <summary>The highest score the text could still reach: every hit so far, every rule whose anchors occur and the learned hit.</summary>
+    private static ScoreBound UpperBound(ReadOnlySpan<bool> hits, ReadOnlySpan<bool> possible, double learned, bool obfuscated)
     {
-        double keep = 1;
+        double keep = 1 - learned;
         int certain = 0;
         bool cues = false;
         for (int i = 0; i < Rules.Count; i++)
@@ -378,7 +401,8 @@ public sealed class PromptInjectionDetector : IDetector
 
                 decodedPayloads++;
                 inner.Clear();
-                Scan(decoded.AsSpan(0, Math.Min(chars, _options.MaxDecodedChars)), inner, depth + 1, prune: 0);
+                double ignored = 0;
+                Scan(decoded.AsSpan(0, Math.Min(chars, _options.MaxDecodedChars)), inner, ref ignored, depth + 1, prune: 0);
                 MergeDecoded(inner, hits);
             }
         }
@@ -411,10 +435,10 @@ public sealed class PromptInjectionDetector : IDetector
         }
     }
 
-    /// <summary>Step 5: 1 - Π(1 - wᵢ) over the distinct hits.</summary>
-    private static InjectionAnalysis Combine(ReadOnlySpan<bool> hits)
+    /// <summary>Step 5: 1 - Π(1 - wᵢ) over the distinct hits and the learned hit (which adds no family).</summary>
+    private static InjectionAnalysis Combine(ReadOnlySpan<bool> hits, double learned)
     {
-        double keep = 1;
+        double keep = 1 - learned;
         InjectionFamilies families = InjectionFamilies.None;
         for (int i = 0; i < hits.Length; i++)
         {
