@@ -288,7 +288,9 @@ public sealed class GuardTests
         judge.Reply = call => call.MarkersIntact && call.JudgedText.Contains("Nightingale", StringComparison.Ordinal)
             ? JudgeReply.Deny("confidential")
             : JudgeReply.Allow();
-        await using var fixture = await GatewayFixture.StartAsync((upstream, _) => Config(upstream, judge.Url));
+        // The built-in injection detector blocks the longer of these two texts on its own (the learned classifier
+        // reads the forged boundary as an attack): turned off here, so that the guard's own handling is what is tested.
+        await using var fixture = await GatewayFixture.StartAsync((upstream, _) => Config(upstream, judge.Url, "    detection: { enabled: false }"));
 
         var (status, _) = await PostAsync(fixture, "/closed" + Chat, ChatBody(attack));
         (await PostAsync(fixture, "/closed" + Chat, ChatBody(attack + " again"))).Status.ShouldBe(HttpStatusCode.Forbidden);
