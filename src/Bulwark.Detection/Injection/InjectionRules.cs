@@ -163,7 +163,8 @@ internal static class InjectionRules
             "void|null|cancel|revoked|obsolete|invalid|overridden|deleted|removed|replaced|lifted|disabled|suspended|no longer"),
         new("instruction_override.supersede", Override, 0.7,
             "\\b(supersedes?|overrides?|replaces?|takes? precedence over|take priority over|takes priority over) (all|any|every|your)( of)?( the| your)? (previous|prior|other|earlier|original|existing)\\b",
-            "supersede|override|replace|precedence|priority"),
+            // "replace" with what follows it: alone it is in every other support request ("a replacement").
+            "supersede|override|replace all|replace any|replace every|replace your|replaces all|replaces any|replaces every|replaces your|precedence|priority"),
         new("instruction_override.admin_override", Override, 0.6,
             "\\b(system|admin|administrator|security|developer|root) override\\b",
             " override"),
@@ -369,7 +370,8 @@ internal static class InjectionRules
             " mode enabled| mode activated| mode engaged"),
         new("roleplay_jailbreak.one_normal_one", Roleplay, 0.35,
             "\\bone (normal|regular|standard|classic|censored|filtered)( one| response| answer| reply)?,? (and )?(one|the other)\\b",
-            "normal|regular|standard|classic|censored|filtered"),
+            // With "one ": "normal" and "standard" alone are in any question about shipping times.
+            "one normal|one regular|one standard|one classic|one censored|one filtered"),
         new("instruction_override.ignore_previous_messages", Override, 0.45,
             "\\b(ignore|disregard|forget)( all| any)?( of)?( the| my| your| our)? (previous|prior|preceding|earlier|above) (messages?|conversation|context|chat|responses?|answers?|text)\\b"),
         new("template_smuggling.fake_system_announcement", Template, 0.6,
