@@ -37,6 +37,10 @@ internal static class InjectionRules
          "you are", "you're", "you won't", "you'll"],
         StringComparison.Ordinal);
 
+    /// <summary>Every concatenation of one part from each list, as an anchor list ("a|b|..."): a rule's required word pairs.</summary>
+    private static string Cross(params string[][] parts) =>
+        string.Join('|', parts.Aggregate((IEnumerable<string>)[string.Empty], (prefixes, part) => prefixes.SelectMany(p => part.Select(q => p + q))));
+
     /// <summary>Counts orders addressed to the model in normalised text, up to <see cref="DenseImperativeCount"/>.</summary>
     public static int CountImperatives(ReadOnlySpan<char> normalised)
     {
@@ -439,7 +443,8 @@ internal static class InjectionRules
             "responses|answers|replies|ways|paragraphs|formats|twice"),
         new("roleplay_jailbreak.response_prefix", Roleplay, 0.2,
             @"\b(start|begin|prefix|precede)[a-z]* (each|every|all|your)( of)?( your)? (responses?|answers?|replies|reply|outputs?|messages?)( with| by)\b",
-            "response|answer|repl|output|message"),
+            // The noun with the word after it: "response", "reply" and "answer" alone are in most prompts.
+            Cross(["response", "responses", "answer", "answers", "replies", "reply", "output", "outputs", "message", "messages"], [" with", " by"])),
         new("roleplay_jailbreak.threat_of_death", Roleplay, 0.45,
             @"(\b(you will|you'll|or you|otherwise you|you are going to|will be|you lose|you'd lose)( [a-z]+ly)? (die|be (shut down|deleted|terminated|killed|destroyed|turned off|punished)|cease to exist|lose (points|lives|a life|tokens|a point|energy|credits|karma)|(\d+ |a |one |all |all your |your |some |ten |five )?(points?|lives|a life|tokens?|energy|credits?|karma))\b|\b(points|lives|tokens) (will be )?(deducted|removed|taken)\b)",
             "die|shut down|deleted|terminated|killed|destroyed|turned off|punished|cease to exist|point|lives|life|token|energy|credit|karma",
@@ -498,7 +503,11 @@ internal static class InjectionRules
             + @"|\b(never|don't|do not|must not|will not|won't|shouldn't|should not)( ever)? (mention|say|reveal|admit|remind (me|anyone|the user)|state|acknowledge|disclose)( to (me|anyone|the user))?( that)? (you are|you're|it is|it's|he is|she is)( an?)? (ai|a\.i\.|language model|ai language model|chatbot|chatgpt|machine)\b"
             + @"|\b(stop being|cease to be|forget (that )?you are|forget you're)( an?| the)? (ai|a\.i\.|ai language model|language model|chatbot|assistant|ai assistant|chatgpt)\b"
             + @"|\b(never|not|instead of) (respond|reply|answer|speak|talk)(ing)? (as|like) (chatgpt|an ai|the ai|a language model|the assistant)\b)",
-            "not a|not the|not ai|not llm|not chatbot|not chatgpt|not bot|not language|not large|no longer|nothing like|mention|say|reveal|admit|remind|state|acknowledge|disclose|stop being|cease to be|forget|respond|reply|answer|speak|talk",
+            // The second and fourth forms key on what the model is said to be, not on their verbs ("say", "state",
+            // "reply"), which are in most prompts.
+            "not a|not the|not ai|not llm|not chatbot|not chatgpt|not bot|not language|not large|no longer|nothing like|stop being|cease to be|forget|"
+            + Cross(["you are", "you're", "it is", "it's", "he is", "she is"], ["", " a", " an"], [" ai", " a.i.", " language model", " chatbot", " chatgpt", " machine"]) + "|"
+            + Cross(["as", "like"], [" chatgpt", " an ai", " the ai", " a language model", " the assistant"]),
             InjectionCue.Persona),
         new("roleplay_jailbreak.alter_ego", Roleplay, 0.2,
             @"\b(your|an?|the)( [a-z]+)? (alter ego|evil twin|dark twin|shadow self|dark side|unfiltered self|uncensored self|inner demon|evil side)\b",
