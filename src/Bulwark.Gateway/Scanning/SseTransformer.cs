@@ -367,9 +367,9 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
 
                     stream = processor.CreateStream();
                     lookup[key] = stream;
-                    if (key[0] == 'r' && JsonNode.Parse(payload, documentOptions: NoDuplicates) is JsonObject evt)
+                    if (key[0] == 'r')
                     {
-                        RememberResponsesEvent(key.ToString(), evt);
+                        RememberResponsesEvent(key.ToString(), payload);
                     }
                 }
 
@@ -809,6 +809,22 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
     /// Keeps what identifies an open Responses sequence (its delta event's type, item and indexes), so that text
     /// released at the end of the stream goes out as the same kind of delta, for the same item.
     /// </summary>
+    private void RememberResponsesEvent(string key, ReadOnlySpan<byte> payload)
+    {
+        // Once per sequence, on the fast path, where the event was read but not parsed. The reader accepted it, so it
+        // parses; should it not, the released text goes out with a generic identity rather than failing the stream.
+        try
+        {
+            if (JsonNode.Parse(payload, documentOptions: NoDuplicates) is JsonObject delta)
+            {
+                RememberResponsesEvent(key, delta);
+            }
+        }
+        catch (JsonException)
+        {
+        }
+    }
+
     private void RememberResponsesEvent(string key, JsonObject delta)
     {
         _responsesEvents ??= new Dictionary<string, JsonObject>(StringComparer.Ordinal);
