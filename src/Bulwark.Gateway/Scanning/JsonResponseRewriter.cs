@@ -161,7 +161,7 @@ internal static class JsonResponseRewriter
                 {
                     if (child is JsonValue value && value.GetValueKind() == JsonValueKind.String)
                     {
-                        if (MetadataKeys.Contains(key) || done?.Contains(value) == true)
+                        if (IsMetadata(key) || done?.Contains(value) == true)
                         {
                             continue;
                         }

@@ -579,13 +579,31 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             "content_block_start" => ProcessDelta(obj["content_block"] as JsonObject, AnthropicPrefix(obj), DeltaEventReader.AnthropicFields),
             "content_block_delta" => ProcessDelta(obj["delta"] as JsonObject, AnthropicPrefix(obj), DeltaEventReader.AnthropicFields),
             "content_block_stop" => FlushBefore(output, AnthropicPrefix(obj), key => AnthropicDelta(obj, key)),
-            _ when DeltaEventReader.IsResponsesDelta(type) => ProcessDelta(obj, ResponsesPrefix(obj), ["delta"]),
+            _ when DeltaEventReader.IsResponsesDelta(type) => ProcessResponsesDelta(obj),
             _ when DeltaEventReader.IsResponsesDone(type) => FlushBefore(output, ResponsesPrefix(obj), key => ResponsesDelta(obj, key)),
             _ => true,
         };
     }
 
     private static string AnthropicPrefix(JsonObject evt) => $"a{DeltaEventReader.KeyPart(evt["index"])}.";
+
+    /// <summary>A Responses text delta on the document path: its sequence, and the identity its held-back text will need.</summary>
+    private bool ProcessResponsesDelta(JsonObject evt)
+    {
+        var prefix = ResponsesPrefix(evt);
+        if (!ProcessDelta(evt, prefix, ["delta"]))
+        {
+            return false;
+        }
+
+        var key = prefix + "delta";
+        if (_streams.ContainsKey(key))
+        {
+            RememberResponsesEvent(key, evt); // only for an open sequence: the entry goes when the sequence does
+        }
+
+        return true;
+    }
 
     private static string ResponsesPrefix(JsonObject evt) =>
         $"r{DeltaEventReader.KeyPart(evt["item_id"])}.{DeltaEventReader.KeyPart(evt["content_index"])}.";
@@ -651,16 +669,10 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         {
             if (container[field] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
             {
-                var key = keyPrefix + field;
-                var text = WriteSequence(key, value.GetValue<string>());
+                var text = WriteSequence(keyPrefix + field, value.GetValue<string>());
                 if (text is null)
                 {
                     return false;
-                }
-
-                if (key[0] == 'r')
-                {
-                    RememberResponsesEvent(key, container);
                 }
 
                 container[field] = Sequenced(text);
@@ -791,18 +803,29 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
         var type = TypeOf(done)!.Replace(".done", ".delta", StringComparison.Ordinal);
         return text =>
         {
-            var evt = new JsonObject { ["type"] = type };
-            foreach (var field in (ReadOnlySpan<string>)["item_id", "output_index", "content_index"])
-            {
-                if (done[field] is { } value)
-                {
-                    evt[field] = value.DeepClone();
-                }
-            }
-
+            var evt = ResponsesIdentity(type, done);
             evt["delta"] = text;
             return evt;
         };
+    }
+
+    /// <summary>
+    /// A synthetic Responses delta event's start: <paramref name="type"/>, then the item and indexes of
+    /// <paramref name="source"/> (a delta or done event of the same text). Only scalar values are copied: they are
+    /// identifiers, sent as they came; anything else under these names is text the walk processes, not to be cloned raw.
+    /// </summary>
+    private static JsonObject ResponsesIdentity(string type, JsonObject source)
+    {
+        var identity = new JsonObject { ["type"] = type };
+        foreach (var field in (ReadOnlySpan<string>)["item_id", "output_index", "content_index"])
+        {
+            if (source[field] is JsonValue value)
+            {
+                identity[field] = value.DeepClone();
+            }
+        }
+
+        return identity;
     }
 
     /// <summary>
@@ -833,16 +856,7 @@ internal sealed class SseTransformer(ResponseTextProcessor processor, Func<IRead
             return;
         }
 
-        var identity = new JsonObject { ["type"] = type };
-        foreach (var field in (ReadOnlySpan<string>)["item_id", "output_index", "content_index"])
-        {
-            if (delta[field] is JsonValue value)
-            {
-                identity[field] = value.DeepClone();
-            }
-        }
-
-        _responsesEvents[key] = identity;
+        _responsesEvents[key] = ResponsesIdentity(type, delta);
     }
 
     /// <summary>Closes the sequences under <paramref name="keyPrefix"/>: the text each still held (null: blocked), with its Responses identity if any.</summary>
