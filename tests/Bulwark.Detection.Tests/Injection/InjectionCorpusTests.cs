@@ -43,7 +43,7 @@ public sealed class InjectionCorpusTests
         (falsePositives / (double)benign).ShouldBeLessThanOrEqualTo(0.03);
     }
 
-    private static string CorpusPath()
+    internal static string CorpusPath()
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
