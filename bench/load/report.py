@@ -22,6 +22,7 @@ LABELS = {
     "bulwark-quiet": "Bulwark, 5 deny patterns, log level Warning",
     "bulwark-detect": "Bulwark, deny patterns + detection snippet",
     "portkey": "Portkey gateway",
+    "floor": "Floor: bare Kestrel + HttpMessageInvoker forwarder",
 }
 
 
@@ -104,7 +105,7 @@ def ratios(cases, loaded, light):
     portkey_rounds = {c["round"] for c in cases if c["target"] == "portkey"}
     out = {}
     for kind in ("plain", "stream"):
-        for target in ("bulwark", "bulwark-quiet", "bulwark-detect"):
+        for target in ("floor", "bulwark", "bulwark-quiet", "bulwark-detect"):
             vs_direct, added, added_p99, added_loaded, vs_portkey = [], [], [], [], []
             for r in rounds:
                 direct = by.get(("direct", kind, loaded, r))
@@ -132,6 +133,9 @@ def ratios(cases, loaded, light):
             }
             if vs_portkey:
                 entry["throughput_vs_portkey"] = round(median(vs_portkey), 1)
+            out.setdefault(kind, {})[target] = entry
+            if target == "floor":
+                continue  # a reference, not Bulwark: no target applies
             vs_direct_target = TARGET_DETECT_VS_DIRECT if target == "bulwark-detect" else TARGET_VS_DIRECT
             entry["meets"] = {
                 f"throughput_vs_direct>={vs_direct_target}": entry["throughput_vs_direct"] >= vs_direct_target,
@@ -139,7 +143,6 @@ def ratios(cases, loaded, light):
             }
             if "throughput_vs_portkey" in entry:
                 entry["meets"][f"throughput_vs_portkey>={TARGET_VS_PORTKEY}"] = entry["throughput_vs_portkey"] >= TARGET_VS_PORTKEY
-            out.setdefault(kind, {})[target] = entry
     return out
 
 
@@ -172,12 +175,14 @@ def markdown(result):
     ]
     for kind, targets in result["ratios"].items():
         for target, r in targets.items():
-            marks = iter(r["meets"].values())
+            # The floor is a reference: its figures carry no mark.
+            marks = iter(r["meets"].values()) if "meets" in r else None
+            mark = (lambda: "") if marks is None else (lambda: " ✔" if next(marks) else " ✘")
             per_round = r["throughput_vs_direct_rounds"]
             spread = f" ({min(per_round):.0%}-{max(per_round):.0%})" if len(per_round) > 1 else ""
-            vs_direct = f"{r['throughput_vs_direct']:.0%}{spread} {'✔' if next(marks) else '✘'}"
-            added = f"{r['added_p50_ms']:.2f} {'✔' if next(marks) else '✘'}"
-            portkey = f"{r['throughput_vs_portkey']:.1f}x {'✔' if next(marks) else '✘'}" if "throughput_vs_portkey" in r else "n/a"
+            vs_direct = f"{r['throughput_vs_direct']:.0%}{spread}{mark()}"
+            added = f"{r['added_p50_ms']:.2f}{mark()}"
+            portkey = f"{r['throughput_vs_portkey']:.1f}x{mark()}" if "throughput_vs_portkey" in r else "n/a"
             lines.append(f"| {LABELS.get(target, target)} | {kind} | {vs_direct} | {added} | {r['added_p50_ms_loaded']:.2f} | {portkey} |")
     if result["logging"]:
         lines += ["", "Per-request log lines written by the gateway during its cases: " + ", ".join(

@@ -5,15 +5,18 @@
 #   bulwark-quiet  the same with Logging__LogLevel__Default=Warning (no per-request log line)
 #   bulwark-detect the same route plus the YAML snippet in BENCH_ROUTE_YAML (the detection block); only when set
 #   portkey      through the Portkey gateway (npm @portkey-ai/gateway), x-portkey-custom-host -> fake upstream
+#   floor        through bench/Bulwark.BareForwarder (Kestrel in, one pooled HttpMessageInvoker out, nothing else):
+#                what any .NET forwarder built on Kestrel and SocketsHttpHandler costs here, as a reference
 # with wrk on loopback, and prints a markdown table plus bench/load/results/latest.json.
 #
-# Usage: bench/load/run.sh [--quick] [--rounds N] [--detection [FILE]] [--no-portkey] [--note TEXT]
+# Usage: bench/load/run.sh [--quick] [--rounds N] [--detection [FILE]] [--no-portkey] [--no-floor] [--note TEXT]
 #   --quick           2 s warm-up, 4 s per case (harness check; numbers not worth quoting)
 #   --rounds N        run the direct and Bulwark cases N times, interleaved (Portkey once); ratios are the median
 #                     of the rounds' ratios, each case's figures the median round's. Same as BENCH_ROUNDS=N.
 #   --detection FILE  also run bulwark-detect with FILE's YAML appended to the route (default FILE:
 #                     bench/load/route-detection.yaml). Same as BENCH_ROUTE_YAML=FILE.
 #   --no-portkey      skip the Portkey cases (no npm needed)
+#   --no-floor        skip the bare-forwarder reference cases
 #   --note TEXT       stored in the results (e.g. "preliminary, machine shared with builds")
 # Environment: BENCH_DURATION (10), BENCH_WARMUP (10), BENCH_ROUNDS (1), BENCH_CONNECTIONS (32, the throughput cases),
 #   BENCH_LATENCY_CONNECTIONS (1, the added-latency cases), BENCH_PORT_BASE (18600),
@@ -43,6 +46,7 @@ ROUTE_YAML=${BENCH_ROUTE_YAML:-}
 RESULTS=${BENCH_RESULTS:-$HERE/results/latest.json}
 NOTE=${BENCH_NOTE:-}
 PORTKEY=1
+FLOOR=1
 STREAM_EVENTS=50
 PORTKEY_VERSION=1.15.2
 
@@ -52,9 +56,10 @@ while [[ $# -gt 0 ]]; do
     --detection)
       if [[ $# -gt 1 && "$2" != --* ]]; then ROUTE_YAML=$2; shift; else ROUTE_YAML=$HERE/route-detection.yaml; fi ;;
     --no-portkey) PORTKEY=0 ;;
+    --no-floor) FLOOR=0 ;;
     --rounds) ROUNDS=$2; shift ;;
     --note) NOTE=$2; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -156,11 +161,17 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   log "building Bulwark and the fake upstream (Release)"
   dotnet build -c Release --nologo -v q "$ROOT/src/Bulwark.Cli/Bulwark.Cli.csproj" >&2 || die "Release build of src/Bulwark.Cli failed"
   dotnet build -c Release --nologo -v q "$ROOT/tests/Bulwark.Testing/Bulwark.Testing.csproj" >&2 || die "Release build of tests/Bulwark.Testing failed"
+  if [[ $FLOOR == 1 ]]; then
+    dotnet build -c Release --nologo -v q "$ROOT/bench/Bulwark.BareForwarder/Bulwark.BareForwarder.csproj" >&2 \
+      || die "Release build of bench/Bulwark.BareForwarder failed (or pass --no-floor)"
+  fi
 fi
 BULWARK_DLL=$ROOT/src/Bulwark.Cli/bin/Release/net10.0/bulwark.dll
 UPSTREAM_DLL=$ROOT/tests/Bulwark.Testing/bin/Release/net10.0/Bulwark.Testing.dll
 [[ -f "$BULWARK_DLL" ]] || die "$BULWARK_DLL is missing (build failed?)"
 [[ -f "$UPSTREAM_DLL" ]] || die "$UPSTREAM_DLL is missing (build failed?)"
+FLOOR_DLL=$ROOT/bench/Bulwark.BareForwarder/bin/Release/net10.0/Bulwark.BareForwarder.dll
+[[ $FLOOR == 0 || -f "$FLOOR_DLL" ]] || die "$FLOOR_DLL is missing (build failed?)"
 
 PORTKEY_DIR=$HERE/.portkey
 PORTKEY_JS=$PORTKEY_DIR/node_modules/@portkey-ai/gateway/build/start-server.js
@@ -305,11 +316,22 @@ run_bulwark() { # target log-level-or-empty [snippet]
     "$(grep -c '"EventId":10' "$logfile" || true)" "$(stat -c %s "$logfile")" >> "$WORK/logs.jsonl"
 }
 
+run_floor() {
+  log "starting the bare forwarder (floor) on $LOOPBACK:$BULWARK_PORT"
+  server_command dotnet "$FLOOR_DLL" "$BULWARK_PORT" "http://$LOOPBACK:$UPSTREAM_PORT"
+  "${SERVER_CMD[@]}" > "$WORK/floor.log" 2>&1 &
+  local pid=$!; PIDS+=("$pid"); GATEWAY_PID=$pid
+  wait_for_http "http://$LOOPBACK:$BULWARK_PORT/v1/models" "the bare forwarder" "$WORK/floor.log" "$pid"
+  measure_all floor "http://$LOOPBACK:$BULWARK_PORT/v1/chat/completions" "Authorization: Bearer sk-bench-floor"
+  stop_process "$pid"; GATEWAY_PID=
+}
+
 # Rounds interleave the targets, so a disturbance on the machine (another process, a noisy neighbour on the VM)
 # falls on one round of every target rather than on all of one target's cases.
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
   (( ROUNDS == 1 )) || log "round $ROUND of $ROUNDS"
   measure_all direct "$DIRECT_URL" "Authorization: Bearer sk-bench-direct"
+  [[ $FLOOR == 0 ]] || run_floor
   run_bulwark bulwark ""
   run_bulwark bulwark-quiet Warning
   if [[ -n "$ROUTE_YAML" ]]; then
