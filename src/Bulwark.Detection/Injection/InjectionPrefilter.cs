@@ -109,9 +109,9 @@ internal static class InjectionPrefilter
 
     // Two searches, not one. Ordinal ignore-case never folds a non-ASCII character onto an ASCII one (nor 'ı' onto
     // 'i', nor the Kelvin sign onto 'k'), so a keyword holding a non-ASCII character can only match a text that holds
-    // one. Searched together, those keywords would put every text on .NET's Unicode case-folding Aho-Corasick, a
-    // scalar loop (2.4 µs of the 2.6 a clean 229-character prompt cost); the ASCII keywords alone take the ASCII path,
-    // and the others run only on the texts that can match them.
+    // one. Searched together, those keywords put every text on .NET's slower Unicode case-folding Aho-Corasick; the
+    // ASCII keywords alone take the ASCII path, and the others run only on the texts that can match them
+    // (docs/detection.md, "Prefilter fast paths").
     private static readonly SearchValues<string> AsciiAnchors =
         SearchValues.Create(AllAnchors.Where(anchor => System.Text.Ascii.IsValid(anchor)).ToArray(), StringComparison.OrdinalIgnoreCase);
 

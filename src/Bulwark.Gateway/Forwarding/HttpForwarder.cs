@@ -64,7 +64,8 @@ internal static class HttpForwarder
     /// </summary>
     public static HttpRequestMessage CreateRequest(HttpContext context, Uri target, HttpContent? content, bool stripCredentials, bool http2)
     {
-        var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), target)
+        // Parse returns the shared instance of a known method (POST, GET...): no allocation, and the handler matches it by reference.
+        var request = new HttpRequestMessage(HttpMethod.Parse(context.Request.Method), target)
         {
             Content = content,
             Version = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
