@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace Bulwark.Detection.Injection;
 
@@ -113,10 +114,10 @@ internal static class InjectionPrefilter
     // ASCII keywords alone take the ASCII path, and the others run only on the texts that can match them
     // (docs/detection.md, "Prefilter fast paths").
     private static readonly SearchValues<string> AsciiAnchors =
-        SearchValues.Create(AllAnchors.Where(anchor => System.Text.Ascii.IsValid(anchor)).ToArray(), StringComparison.OrdinalIgnoreCase);
+        SearchValues.Create(AllAnchors.Where(anchor => Ascii.IsValid(anchor)).ToArray(), StringComparison.OrdinalIgnoreCase);
 
     private static readonly SearchValues<string> NonAsciiAnchors =
-        SearchValues.Create(AllAnchors.Where(anchor => !System.Text.Ascii.IsValid(anchor)).ToArray(), StringComparison.OrdinalIgnoreCase);
+        SearchValues.Create(AllAnchors.Where(anchor => !Ascii.IsValid(anchor)).ToArray(), StringComparison.OrdinalIgnoreCase);
 
     // How far before a split word an anchor may start: the longest anchor.
     private static readonly int AnchorReach = AllAnchors.Max(anchor => anchor.Length);
@@ -135,7 +136,7 @@ internal static class InjectionPrefilter
 
     /// <summary>Does the text hold one of <see cref="AllAnchors"/>, ignoring case?</summary>
     internal static bool ContainsAnchor(ReadOnlySpan<char> text) =>
-        text.IndexOfAny(AsciiAnchors) >= 0 || (!System.Text.Ascii.IsValid(text) && text.IndexOfAny(NonAsciiAnchors) >= 0);
+        text.IndexOfAny(AsciiAnchors) >= 0 || (!Ascii.IsValid(text) && text.IndexOfAny(NonAsciiAnchors) >= 0);
 
     /// <summary>Every keyword the prefilter looks for (for tests).</summary>
     internal static IReadOnlyList<string> Keywords => AllAnchors;
@@ -294,7 +295,7 @@ internal static class InjectionPrefilter
 
     private static string BuildSuspiciousChars()
     {
-        var chars = new System.Text.StringBuilder();
+        var chars = new StringBuilder();
         void Range(char first, char last)
         {
             for (char c = first; c <= last; c++)
