@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Bulwark.Detection.Engine;
 
 namespace Bulwark.Detection.Injection;
 
@@ -110,11 +111,9 @@ internal static class InjectionPrefilter
 
     // Two searches, not one. Ordinal ignore-case never folds a non-ASCII character onto an ASCII one (nor 'ı' onto
     // 'i', nor the Kelvin sign onto 'k'), so a keyword holding a non-ASCII character can only match a text that holds
-    // one. Searched together, those keywords put every text on .NET's slower Unicode case-folding Aho-Corasick; the
-    // ASCII keywords alone take the ASCII path, and the others run only on the texts that can match them
-    // (docs/detection.md, "Prefilter fast paths").
-    private static readonly SearchValues<string> AsciiAnchors =
-        SearchValues.Create(AllAnchors.Where(anchor => Ascii.IsValid(anchor)).ToArray(), StringComparison.OrdinalIgnoreCase);
+    // one. The ASCII keywords, which every text is searched for, run on a dense automaton at one table load per
+    // character; the others run only on the texts that can match them (docs/detection.md, "Prefilter fast paths").
+    private static readonly AsciiKeywordSearch AsciiAnchors = new(AllAnchors.Where(anchor => Ascii.IsValid(anchor)));
 
     private static readonly SearchValues<string> NonAsciiAnchors =
         SearchValues.Create(AllAnchors.Where(anchor => !Ascii.IsValid(anchor)).ToArray(), StringComparison.OrdinalIgnoreCase);
@@ -136,7 +135,7 @@ internal static class InjectionPrefilter
 
     /// <summary>Does the text hold one of <see cref="AllAnchors"/>, ignoring case?</summary>
     internal static bool ContainsAnchor(ReadOnlySpan<char> text) =>
-        text.IndexOfAny(AsciiAnchors) >= 0 || (!Ascii.IsValid(text) && text.IndexOfAny(NonAsciiAnchors) >= 0);
+        AsciiAnchors.ContainsAny(text) || (!Ascii.IsValid(text) && text.IndexOfAny(NonAsciiAnchors) >= 0);
 
     /// <summary>Every keyword the prefilter looks for (for tests).</summary>
     internal static IReadOnlyList<string> Keywords => AllAnchors;

@@ -1,4 +1,4 @@
-using System.Buffers;
+using Bulwark.Detection.Engine;
 
 namespace Bulwark.Detection.Secrets;
 
@@ -158,9 +158,8 @@ internal static class SecretRules
 
     public static readonly Anchor[] Anchors = BuildAnchors();
 
-    /// <summary>Every anchor, case-insensitively: the one vectorised search the scan runs over the whole text.</summary>
-    public static readonly SearchValues<string> AnchorSearch =
-        SearchValues.Create(Array.ConvertAll(Anchors, a => a.Text), StringComparison.OrdinalIgnoreCase);
+    /// <summary>Every anchor, case-insensitively: the one search the scan runs over the whole text.</summary>
+    public static readonly AsciiKeywordSearch AnchorSearch = new(Anchors.Select(a => a.Text));
 
     /// <summary>Anchors bucketed by lower-cased first character, longest first, key names last.</summary>
     public static readonly Anchor[][] ByFirstChar = BuildBuckets();

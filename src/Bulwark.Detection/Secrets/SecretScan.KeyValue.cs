@@ -263,7 +263,7 @@ internal ref partial struct SecretScan
         var pos = start;
         while (pos < end)
         {
-            var rel = _text[pos..end].IndexOfAny(SecretRules.AnchorSearch);
+            var rel = SecretRules.AnchorSearch.IndexOfAny(_text[pos..end]);
             if (rel < 0)
             {
                 break;

@@ -24,7 +24,7 @@ internal ref partial struct SecretScan
         var pos = 0;
         while (pos < _text.Length)
         {
-            var rel = _text[pos..].IndexOfAny(SecretRules.AnchorSearch);
+            var rel = SecretRules.AnchorSearch.IndexOfAny(_text[pos..]);
             if (rel < 0)
             {
                 return;
