@@ -398,6 +398,24 @@ public sealed class DetectionTests
     }
 
     [Fact]
+    public async Task AJsonAnswerLargerThanTheGatewayInspects_IsRefused_NotReleasedUnread()
+    {
+        await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, string.Empty));
+        // Sent without a length (chunked): the limit must hold on what arrives, not on what is declared.
+        var padding = new string('a', (int)Bulwark.Gateway.Scanning.ResponseRelay.MaxInspectedBodyBytes);
+        fixture.Upstream.Script = (_, _) => new ScriptedResponse(200, "{\"choices\":[{\"message\":{\"content\":\"" + padding + "\"}}]}");
+        using var client = new HttpClient { BaseAddress = fixture.ProxyAddress };
+
+        using var response = await client.PostAsync("/openai/v1/chat/completions",
+            new StringContent("""{"model":"m","messages":[{"role":"user","content":"a long answer, please"}]}""", Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadGateway);
+        body.ShouldContain("response_not_inspectable");
+        body.Length.ShouldBeLessThan(1024);
+    }
+
+    [Fact]
     public async Task PersonalDataInAStreamedAnswer_OnlyLoggedByDefault_LeavesTheDecisionAllowed()
     {
         await using var fixture = await GatewayFixture.StartAsync((up, _) => Config(up, string.Empty));

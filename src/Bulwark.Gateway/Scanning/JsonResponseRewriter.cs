@@ -34,7 +34,7 @@ internal static class JsonResponseRewriter
     /// a text changed, when only the changed strings are replaced. <see cref="Outcome.NotJson"/>: the body does not
     /// read as JSON, and nothing was processed.
     /// </summary>
-    public static Outcome Process(byte[] body, ResponseTextProcessor processor, out byte[] result)
+    public static Outcome Process(ArraySegment<byte> body, ResponseTextProcessor processor, out ArraySegment<byte> result)
     {
         result = body;
         var texts = new List<(int Start, int Length, string Text)>();
@@ -85,7 +85,7 @@ internal static class JsonResponseRewriter
                 continue;
             }
 
-            output ??= new ArrayBufferWriter<byte>(body.Length + 256);
+            output ??= new ArrayBufferWriter<byte>(body.Count + 256);
             escaper ??= new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JsonRewriter.Options.Encoder, SkipValidation = true });
             output.Write(body.AsSpan(copied, start - copied));
             escaper.Reset(output);

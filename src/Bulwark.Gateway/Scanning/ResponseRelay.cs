@@ -46,12 +46,12 @@ internal static class ResponseRelay
         HttpContext context, RouteConfig route, GatewayRequestFeature feature, ResponseTextProcessor processor,
         HttpResponseMessage upstream, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted, IResponseBodyObserver? observer)
     {
-        byte[] body;
+        byte[] rented;
+        ArraySegment<byte> body;
         try
         {
-            timeout.CancelAfter(idle);
-            await upstream.Content.LoadIntoBufferAsync(MaxInspectedBodyBytes, timeout.Token).ConfigureAwait(false);
-            body = await upstream.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            (rented, var length) = await ReadWholeAsync(upstream.Content, timeout, idle).ConfigureAwait(false);
+            body = new ArraySegment<byte>(rented, 0, length);
             observer?.OnStart(isEventStream: false);
             observer?.OnData(body);
         }
@@ -63,12 +63,27 @@ internal static class ResponseRelay
         {
             return await WriteGatewayErrorAsync(context, route, StatusCodes.Status504GatewayTimeout, "upstream_timeout", "The upstream stopped sending its answer").ConfigureAwait(false);
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
             return await WriteGatewayErrorAsync(context, route, StatusCodes.Status502BadGateway, "response_not_inspectable",
                 "The upstream's answer was too large to inspect or broke off").ConfigureAwait(false);
         }
 
+        try
+        {
+            return await RelayJsonBodyAsync(context, route, feature, processor, upstream, body, aborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Processes the whole answer read by <see cref="RelayJsonAsync"/> and sends it on, rewritten or as it came.</summary>
+    private static async Task<ForwarderError> RelayJsonBodyAsync(
+        HttpContext context, RouteConfig route, GatewayRequestFeature feature, ResponseTextProcessor processor,
+        HttpResponseMessage upstream, ArraySegment<byte> body, CancellationToken aborted)
+    {
         switch (JsonResponseRewriter.Process(body, processor, out body))
         {
             case JsonResponseRewriter.Outcome.Blocked:
@@ -83,7 +98,7 @@ internal static class ResponseRelay
                 // escapes (\u0074) would hide a secret from a scan of the raw text. Not released.
                 return await WriteGatewayErrorAsync(context, route, StatusCodes.Status502BadGateway, "response_not_inspectable",
                     "The upstream's answer is JSON the gateway cannot read, so it was not released").ConfigureAwait(false);
-            case JsonResponseRewriter.Outcome.NotJson when body.Length > 0:
+            case JsonResponseRewriter.Outcome.NotJson when body.Count > 0:
                 // Declared JSON that is plain text (an error page): processed as one text, so nothing is released unread.
                 var processed = processor.ProcessWhole(Encoding.UTF8.GetString(body));
                 if (processed is null)
@@ -101,7 +116,7 @@ internal static class ResponseRelay
         }
 
         HttpForwarder.CopyResponseHeaders(upstream, context.Response);
-        context.Response.ContentLength = body.Length;
+        context.Response.ContentLength = body.Count;
         try
         {
             await context.Response.Body.WriteAsync(body, aborted).ConfigureAwait(false);
@@ -110,6 +125,60 @@ internal static class ResponseRelay
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
             return ForwarderError.ClientCanceled;
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole body into a pooled array (the caller returns it), sized by the declared length when there is
+    /// one. Each read is bounded by the idle timeout. A body past <see cref="MaxInspectedBodyBytes"/> is refused with
+    /// <see cref="HttpRequestException"/> as soon as it passes the limit, declared or not.
+    /// </summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadWholeAsync(HttpContent content, CancellationTokenSource timeout, TimeSpan idle)
+    {
+        var declared = content.Headers.ContentLength;
+        if (declared > MaxInspectedBodyBytes)
+        {
+            throw new HttpRequestException("The answer is larger than the gateway inspects.");
+        }
+
+        // One byte past the limit is read, if it comes, to tell a body at the limit from a larger one. The pool's
+        // arrays are larger than asked, so reads are capped at that, not at the array's end.
+        const int ReadLimit = (int)MaxInspectedBodyBytes + 1;
+        var buffer = ArrayPool<byte>.Shared.Rent((int)(declared is { } known ? known + 1 : ReadBufferSize));
+        var length = 0;
+        try
+        {
+            timeout.CancelAfter(idle);
+            await using var source = await content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            while (true)
+            {
+                if (length > MaxInspectedBodyBytes)
+                {
+                    throw new HttpRequestException("The answer is larger than the gateway inspects.");
+                }
+
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, ReadLimit));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                timeout.CancelAfter(idle);
+                var read = await source.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, ReadLimit) - length), timeout.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return (buffer, length);
+                }
+
+                length += read;
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 

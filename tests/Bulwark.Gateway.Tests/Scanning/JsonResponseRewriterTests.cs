@@ -32,7 +32,7 @@ public sealed class JsonResponseRewriterTests
 
         JsonResponseRewriter.Process(body, Processor(), out var result).ShouldBe(JsonResponseRewriter.Outcome.Unchanged);
 
-        result.ShouldBeSameAs(body);
+        result.Array.ShouldBeSameAs(body);
     }
 
     [Theory]
