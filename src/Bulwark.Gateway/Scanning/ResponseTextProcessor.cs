@@ -14,15 +14,15 @@ namespace Bulwark.Gateway.Scanning;
 internal sealed class ResponseTextProcessor
 {
     private readonly RouteDetection? _detection;
-    private readonly PseudonymMap _map;
     private readonly GatewayRequestFeature _feature;
+    private PseudonymMap? _map; // the request's, or one of its own once a response rule hands out placeholders
     private readonly EngineScanner? _scanner;
     private readonly List<Finding> _findings = [];
 
-    private ResponseTextProcessor(RouteDetection? detection, PseudonymMap map, GatewayRequestFeature feature)
+    private ResponseTextProcessor(RouteDetection? detection, GatewayRequestFeature feature)
     {
         _detection = detection;
-        _map = map;
+        _map = feature.Pseudonyms;
         _feature = feature;
         _scanner = detection is null ? null : new EngineScanner(detection.ResponseEngine);
     }
@@ -32,10 +32,13 @@ internal sealed class ResponseTextProcessor
     {
         var detection = route.Detection is { InspectsAnswers: true } d ? d : null;
         var restore = feature.Pseudonyms is { RestorableCount: > 0 };
-        return detection is null && !restore ? null : new ResponseTextProcessor(detection, feature.Pseudonyms ?? new PseudonymMap(), feature);
+        return detection is null && !restore ? null : new ResponseTextProcessor(detection, feature);
     }
 
-    public bool Restores => _map.RestorableCount > 0;
+    public bool Restores => _map is { RestorableCount: > 0 };
+
+    /// <summary>Created on first use: most answers have nothing redacted and nothing to restore.</summary>
+    private PseudonymMap Map => _map ??= new PseudonymMap();
 
     /// <summary>
     /// Whether a response rule replaced text in the answer so far: what makes the request's decision "redacted". Findings
@@ -81,7 +84,7 @@ internal sealed class ResponseTextProcessor
 
                 if (verdict.Kind == VerdictKind.Redact)
                 {
-                    replaced = _detection.Redactor.Redact(text.ToString(), verdict.Redactions, _map);
+                    replaced = _detection.Redactor.Redact(text.ToString(), verdict.Redactions, Map);
                     RedactedText = true;
                 }
             }
@@ -90,7 +93,7 @@ internal sealed class ResponseTextProcessor
         if (Restores && (replaced is null ? text : replaced.AsSpan()).Contains('<'))
         {
             clean = false;
-            replaced = PseudonymRestorer.Restore(replaced ?? text.ToString(), _map);
+            replaced = PseudonymRestorer.Restore(replaced ?? text.ToString(), Map);
         }
 
         if (replaced is null || text.SequenceEqual(replaced))
@@ -137,12 +140,12 @@ internal sealed class ResponseTextProcessor
             _owner = owner;
             if (owner._detection is { } d)
             {
-                _redactor = new StreamingRedactor(owner._scanner!, d.Evaluator, d.Redactor, owner._map, d.Streaming);
+                _redactor = new StreamingRedactor(owner._scanner!, d.Evaluator, d.Redactor, owner.Map, d.Streaming);
             }
 
             if (owner.Restores)
             {
-                _restorer = new StreamingRestorer(owner._map);
+                _restorer = new StreamingRestorer(owner.Map);
             }
         }
 
