@@ -8,20 +8,32 @@ namespace Bulwark.Detection.Engine;
 /// into a dense DFA, so a character costs a class lookup and a table load.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The alphabet is the characters the keywords hold, folded to lower case; every other character, every non-ASCII one
 /// included, is one class that no keyword contains. That is exact for ordinal ignore-case matching: it never folds a
-/// non-ASCII character onto an ASCII one (tests hold this against <c>SearchValues</c>). States are numbered so that
-/// the states where some keyword ends come last, which makes "found" one comparison; table entries are target states
-/// already multiplied by the row width.
+/// non-ASCII character onto an ASCII one (tests hold this against <c>SearchValues</c>). States are numbered breadth
+/// first, with the states where some keyword ends last, which makes "found" one comparison.
+/// </para>
+/// <para>
+/// The layout is for a cache that the rest of a request has just filled with other things. In the gateway a text
+/// costs one cache miss per table line it touches, not a few cycles per character: 373 characters of an ordinary
+/// chat touch ~200 lines. So entries are 16-bit state numbers, a row is a power of two wide (a shift, not a
+/// multiply), and classes are numbered by how often the character occurs in text (space, then letters by English
+/// frequency), so a row's common transitions share its first line and shallow states, the ones ordinary text visits,
+/// sit together at the top of the table.
+/// </para>
 /// </remarks>
 internal sealed class AsciiKeywordSearch
 {
+    /// <summary>Characters in the order their classes are numbered: the most frequent in text first.</summary>
+    private const string ByFrequency = " etaoinshrdlcumwfgypbvkjxqz.,'-:";
+
     private readonly byte[] _classOf = new byte[128];
-    private readonly int[] _next;
-    private readonly int _firstFound; // the first row offset of a state where a keyword ends
-    private readonly int _width;
-    private readonly int[] _depth; // by row offset / width: how many characters the state has matched
-    private readonly bool[] _endsKeyword; // by row offset / width: a keyword ends exactly here (not only a suffix of it)
+    private readonly ushort[] _next; // [(state << _shift) | class]
+    private readonly int _shift;
+    private readonly int _firstFound; // the first state where a keyword has ended
+    private readonly int[] _depth; // by state: how many characters the state has matched
+    private readonly bool[] _endsKeyword; // by state: a keyword ends exactly here (not only a suffix of it)
     private readonly int _longest;
 
     /// <summary>Compiles <paramref name="keywords"/>; each must be non-empty ASCII.</summary>
@@ -34,8 +46,8 @@ internal sealed class AsciiKeywordSearch
             throw new ArgumentException("The keyword list is empty; give at least one keyword.", nameof(keywords));
         }
 
-        // 1. The alphabet: class 0 is every character no keyword holds.
-        int classes = 1;
+        // 1. The alphabet: class 0 is every character no keyword holds; the others by frequency, then by code.
+        var used = new SortedSet<char>();
         for (int index = 0; index < words.Length; index++)
         {
             string word = words[index];
@@ -46,19 +58,25 @@ internal sealed class AsciiKeywordSearch
 
             foreach (char c in word)
             {
-                char lower = char.ToLowerInvariant(c);
-                if (_classOf[lower] == 0)
-                {
-                    _classOf[lower] = (byte)classes;
-                    _classOf[char.ToUpperInvariant(lower)] = (byte)classes;
-                    classes++;
-                }
+                used.Add(char.ToLowerInvariant(c));
             }
 
             _longest = Math.Max(_longest, word.Length);
         }
 
-        _width = classes;
+        int classes = 1;
+        foreach (char c in used.OrderBy(c => ByFrequency.Contains(c, StringComparison.Ordinal) ? ByFrequency.IndexOf(c, StringComparison.Ordinal) : ByFrequency.Length + c))
+        {
+            _classOf[c] = (byte)classes;
+            _classOf[char.ToUpperInvariant(c)] = (byte)classes;
+            classes++;
+        }
+
+        _shift = 1;
+        while (1 << _shift < classes)
+        {
+            _shift++;
+        }
 
         // 2. The trie, over classes.
         var children = new List<int[]> { NewRow(classes) };
@@ -135,7 +153,12 @@ internal sealed class AsciiKeywordSearch
             renumbered[node] = id++;
         }
 
-        _next = new int[count * classes];
+        if (count > ushort.MaxValue + 1)
+        {
+            throw new ArgumentException($"The keywords make {count} automaton states; this search holds at most {ushort.MaxValue + 1}. Use fewer or shorter keywords.", nameof(keywords));
+        }
+
+        _next = new ushort[count << _shift];
         _depth = new int[count];
         _endsKeyword = new bool[count];
         foreach (int node in order)
@@ -143,14 +166,14 @@ internal sealed class AsciiKeywordSearch
             int row = renumbered[node];
             for (int cls = 0; cls < classes; cls++)
             {
-                _next[row * classes + cls] = renumbered[delta[node][cls]] * classes;
+                _next[(row << _shift) | cls] = (ushort)renumbered[delta[node][cls]];
             }
 
             _depth[row] = depth[node];
             _endsKeyword[row] = ends[node];
         }
 
-        _firstFound = firstFound * classes;
+        _firstFound = firstFound;
     }
 
     /// <summary>How many states the automaton has (for tests and sizing).</summary>
@@ -189,14 +212,15 @@ internal sealed class AsciiKeywordSearch
     private int FirstEnd(ReadOnlySpan<char> text)
     {
         byte[] classOf = _classOf;
-        int[] next = _next;
+        ushort[] next = _next;
+        int shift = _shift;
         int firstFound = _firstFound;
         int state = 0;
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
             int cls = c < 128 ? classOf[c] : 0;
-            state = next[state + cls];
+            state = next[(state << shift) | cls];
             if (state >= firstFound)
             {
                 return i;
@@ -214,7 +238,7 @@ internal sealed class AsciiKeywordSearch
         {
             char c = text[i];
             int cls = c < 128 ? _classOf[c] : 0;
-            int target = _next[row * _width + cls] / _width;
+            int target = _next[(row << _shift) | cls];
             if (_depth[target] != _depth[row] + 1)
             {
                 return false;
