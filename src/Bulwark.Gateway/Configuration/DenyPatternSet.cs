@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using Bulwark.Gateway.Inspection;
 
 namespace Bulwark.Gateway.Configuration;
 
@@ -62,6 +63,9 @@ internal sealed class DenyPatternSet : IReadOnlyList<CompiledPattern>
             _screened = [.. patterns.Select(_ => false)];
         }
     }
+
+    /// <summary>System prompts that no pattern of this set matched: an application's prompt is checked once, not per request.</summary>
+    public SystemTextCache<bool> CleanSystemPrompts { get; } = new();
 
     public bool IsEmpty => _patterns.IsEmpty;
 

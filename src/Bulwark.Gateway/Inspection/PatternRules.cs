@@ -35,7 +35,7 @@ internal static class PatternRules
                 continue;
             }
 
-            if (FirstDenyMatch(route.DenyPatterns, text.Text) is { Blocked: true } denied)
+            if (FirstDenyMatch(route.DenyPatterns, text) is { Blocked: true } denied)
             {
                 return denied;
             }
@@ -80,7 +80,7 @@ internal static class PatternRules
 
         foreach (var text in texts)
         {
-            if (FirstDenyMatch(denyPatterns, text.Text) is { Blocked: true } denied)
+            if (FirstDenyMatch(denyPatterns, text) is { Blocked: true } denied)
             {
                 return denied;
             }
@@ -89,13 +89,38 @@ internal static class PatternRules
         return PatternVerdict.Allow;
     }
 
-    /// <summary>The first deny pattern, in the operator's order, that matches (or times out on) the text.</summary>
-    private static PatternVerdict FirstDenyMatch(DenyPatternSet patterns, string text)
+    /// <summary>
+    /// The first deny pattern, in the operator's order, that matches (or times out on) the text. A system prompt that
+    /// no pattern matched is remembered as clean; a match or a timeout is never remembered, so it is met again.
+    /// </summary>
+    private static PatternVerdict FirstDenyMatch(DenyPatternSet patterns, InspectedText text)
     {
         if (patterns.IsEmpty)
         {
             return PatternVerdict.Allow;
         }
+
+        if (!SystemTextCache<bool>.Applies(text.Role))
+        {
+            return FirstDenyMatch(patterns, text.Text);
+        }
+
+        if (patterns.CleanSystemPrompts.TryGet(text.Text, out _))
+        {
+            return PatternVerdict.Allow;
+        }
+
+        var verdict = FirstDenyMatch(patterns, text.Text);
+        if (!verdict.Blocked)
+        {
+            patterns.CleanSystemPrompts.Add(text.Text, true);
+        }
+
+        return verdict;
+    }
+
+    private static PatternVerdict FirstDenyMatch(DenyPatternSet patterns, string text)
+    {
 
         // One pass decides for every screened pattern; when it finds nothing, only the unscreened ones still run.
         var screenMissed = !patterns.ScreenMayMatch(text);
