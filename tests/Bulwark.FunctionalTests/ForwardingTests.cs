@@ -341,13 +341,22 @@ public sealed class ForwardingTests
         return start;
     }
 
-    internal static Process StartCli(IEnumerable<string> args)
+    /// <summary>Starts the CLI. Its output is drained (a full pipe would stall its writes) into <paramref name="output"/> when given.</summary>
+    internal static Process StartCli(IEnumerable<string> args, StringBuilder? output = null)
     {
         var process = Process.Start(CliStartInfo(args, redirectInput: false))!;
-
-        // Drain the child's output: a full pipe would stall its writes.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        DataReceivedEventHandler keep = (_, e) =>
+        {
+            if (output is not null && e.Data is not null)
+            {
+                lock (output)
+                {
+                    output.AppendLine(e.Data);
+                }
+            }
+        };
+        process.OutputDataReceived += keep;
+        process.ErrorDataReceived += keep;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;

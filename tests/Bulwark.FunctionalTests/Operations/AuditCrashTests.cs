@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Bulwark.Gateway.Audit;
 using Bulwark.Gateway.Storage;
 using Bulwark.Testing;
@@ -19,26 +20,14 @@ public sealed class AuditCrashTests
         var (proxy, admin) = (ForwardingTests.FreePort(), ForwardingTests.FreePort());
         var database = Path.Combine(directory.FullName, "bulwark.db");
         var config = Path.Combine(directory.FullName, "bulwark.yaml");
-        await File.WriteAllTextAsync(config, $"""
-            listen: 127.0.0.1:{proxy}
-            admin_listen: 127.0.0.1:{admin}
-            storage:
-              kind: sqlite
-              path: {database}
-            audit:
-              flush_interval_ms: 60000
-              journal: {(journal ? "true" : "false")}
-            routes:
-              - name: openai
-                path_prefix: /openai
-                upstream: {upstream.BaseAddress.ToString().TrimEnd('/')}
-            """);
+        await File.WriteAllTextAsync(config, Config(proxy, admin, upstream, database, journal));
         try
         {
             var requestIds = new List<string>();
-            using (var gateway = ForwardingTests.StartCli(["serve", "--config", config]))
+            var output = new StringBuilder();
+            using (var gateway = ForwardingTests.StartCli(["serve", "--config", config], output))
             {
-                await WaitReadyAsync(new Uri($"http://127.0.0.1:{admin}/"));
+                await WaitReadyAsync(new Uri($"http://127.0.0.1:{admin}/"), gateway, output);
                 using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{proxy}/") };
                 for (var i = 0; i < 25; i++)
                 {
@@ -59,11 +48,16 @@ public sealed class AuditCrashTests
                 (await store.QueryAuditAsync(new AuditQuery(Limit: 1000), CancellationToken.None)).ShouldBeEmpty(); // nothing was flushed
             }
 
-            using (var restarted = ForwardingTests.StartCli(["serve", "--config", config]))
+            // The restart listens on fresh ports: the killed process's ports were just released, and any outgoing
+            // connection on the machine may take one as its local port meanwhile. What is tested is the journal.
+            (proxy, admin) = (ForwardingTests.FreePort(), ForwardingTests.FreePort());
+            await File.WriteAllTextAsync(config, Config(proxy, admin, upstream, database, journal));
+            output.Clear();
+            using (var restarted = ForwardingTests.StartCli(["serve", "--config", config], output))
             {
                 try
                 {
-                    await WaitReadyAsync(new Uri($"http://127.0.0.1:{admin}/"));
+                    await WaitReadyAsync(new Uri($"http://127.0.0.1:{admin}/"), restarted, output);
                     await using var store = new SqliteGatewayStore(database, TimeSpan.FromSeconds(5));
                     var deadline = DateTime.UtcNow.AddSeconds(expectedAfterRestart > 0 ? 20 : 2);
                     IReadOnlyList<AuditEvent> events;
@@ -91,4 +85,19 @@ public sealed class AuditCrashTests
             directory.Delete(recursive: true);
         }
     }
+
+    private static string Config(int proxy, int admin, FakeUpstream upstream, string database, bool journal) => $"""
+        listen: 127.0.0.1:{proxy}
+        admin_listen: 127.0.0.1:{admin}
+        storage:
+          kind: sqlite
+          path: {database}
+        audit:
+          flush_interval_ms: 60000
+          journal: {(journal ? "true" : "false")}
+        routes:
+          - name: openai
+            path_prefix: /openai
+            upstream: {upstream.BaseAddress.ToString().TrimEnd('/')}
+        """;
 }

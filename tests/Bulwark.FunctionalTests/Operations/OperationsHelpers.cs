@@ -107,12 +107,30 @@ internal static class OperationsHelpers
     public static SqliteGatewayStore OpenSqlite(GatewayFixture fixture) => new(Path.Combine(fixture.Directory, "bulwark.db"), TimeSpan.FromSeconds(5));
 
     /// <summary>Waits until a gateway process answers /readyz on its admin listener (60 s at most).</summary>
-    public static async Task WaitReadyAsync(Uri admin)
+    /// <summary>
+    /// Waits for the gateway's readiness endpoint. Given the gateway's process, fails at once if it exits first, with
+    /// its exit code and whatever it printed in <paramref name="output"/> (a port taken, a config refused).
+    /// </summary>
+    public static async Task WaitReadyAsync(Uri admin, System.Diagnostics.Process? gateway = null, StringBuilder? output = null)
     {
         using var http = new HttpClient { BaseAddress = admin };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
+            if (gateway is { HasExited: true })
+            {
+                var printed = "(output not kept)";
+                if (output is not null)
+                {
+                    lock (output)
+                    {
+                        printed = output.ToString();
+                    }
+                }
+
+                throw new InvalidOperationException($"The gateway exited with code {gateway.ExitCode} before it was ready at {admin}. It printed:\n{printed}");
+            }
+
             try
             {
                 if ((await http.GetAsync("/readyz")).IsSuccessStatusCode)
