@@ -66,6 +66,13 @@ public sealed class AsciiKeywordSearchTests
         }
     }
 
+    [Fact]
+    public void StateCount_IsTheTriesNodeCount_CaseFolded()
+    {
+        // root, h, he, her, hers, hi, his, s, sh, she: "HE" and "he" share their nodes.
+        new AsciiKeywordSearch(["he", "she", "his", "hers", "HE"]).StateCount.ShouldBe(10);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("caf\u00e9")]
