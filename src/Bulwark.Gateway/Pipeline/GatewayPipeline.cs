@@ -124,7 +124,7 @@ internal sealed class GatewayPipeline(
                     return;
                 }
 
-                body = await RequestBodyReader.ReadAsync(request, route.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+                body = await BodyReader.ReadAsync(request, route.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
                 if (body is null)
                 {
                     await RefuseAsync(context, route, StatusCodes.Status413PayloadTooLarge, GatewayErrors.InvalidRequestType, "body_too_large",

@@ -46,14 +46,12 @@ internal static class ResponseRelay
         HttpContext context, RouteConfig route, GatewayRequestFeature feature, ResponseTextProcessor processor,
         HttpResponseMessage upstream, CancellationTokenSource timeout, TimeSpan idle, CancellationToken aborted, IResponseBodyObserver? observer)
     {
-        byte[] rented;
-        ArraySegment<byte> body;
+        PooledBody? body;
         try
         {
-            (rented, var length) = await ReadWholeAsync(upstream.Content, timeout, idle).ConfigureAwait(false);
-            body = new ArraySegment<byte>(rented, 0, length);
-            observer?.OnStart(isEventStream: false);
-            observer?.OnData(body);
+            timeout.CancelAfter(idle);
+            await using var source = await upstream.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            body = await BodyReader.ReadAsync(source, upstream.Content.Headers.ContentLength, MaxInspectedBodyBytes, timeout.Token, timeout, idle).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -65,17 +63,20 @@ internal static class ResponseRelay
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
+            body = null;
+        }
+
+        if (body is null)
+        {
             return await WriteGatewayErrorAsync(context, route, StatusCodes.Status502BadGateway, "response_not_inspectable",
                 "The upstream's answer was too large to inspect or broke off").ConfigureAwait(false);
         }
 
-        try
+        using (body)
         {
-            return await RelayJsonBodyAsync(context, route, feature, processor, upstream, body, aborted).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
+            observer?.OnStart(isEventStream: false);
+            observer?.OnData(body.Segment);
+            return await RelayJsonBodyAsync(context, route, feature, processor, upstream, body.Segment, aborted).ConfigureAwait(false);
         }
     }
 
@@ -125,60 +126,6 @@ internal static class ResponseRelay
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
             return ForwarderError.ClientCanceled;
-        }
-    }
-
-    /// <summary>
-    /// Reads the whole body into a pooled array (the caller returns it), sized by the declared length when there is
-    /// one. Each read is bounded by the idle timeout. A body past <see cref="MaxInspectedBodyBytes"/> is refused with
-    /// <see cref="HttpRequestException"/> as soon as it passes the limit, declared or not.
-    /// </summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadWholeAsync(HttpContent content, CancellationTokenSource timeout, TimeSpan idle)
-    {
-        var declared = content.Headers.ContentLength;
-        if (declared > MaxInspectedBodyBytes)
-        {
-            throw new HttpRequestException("The answer is larger than the gateway inspects.");
-        }
-
-        // One byte past the limit is read, if it comes, to tell a body at the limit from a larger one. The pool's
-        // arrays are larger than asked, so reads are capped at that, not at the array's end.
-        const int ReadLimit = (int)MaxInspectedBodyBytes + 1;
-        var buffer = ArrayPool<byte>.Shared.Rent((int)(declared is { } known ? known + 1 : ReadBufferSize));
-        var length = 0;
-        try
-        {
-            timeout.CancelAfter(idle);
-            await using var source = await content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-            while (true)
-            {
-                if (length > MaxInspectedBodyBytes)
-                {
-                    throw new HttpRequestException("The answer is larger than the gateway inspects.");
-                }
-
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, ReadLimit));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                timeout.CancelAfter(idle);
-                var read = await source.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, ReadLimit) - length), timeout.Token).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return (buffer, length);
-                }
-
-                length += read;
-            }
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
         }
     }
 
