@@ -100,7 +100,7 @@ internal static class PatternRules
             return PatternVerdict.Allow;
         }
 
-        if (!SystemTextCache<bool>.Applies(text.Role))
+        if (!SystemTextCache.Applies(text.Role))
         {
             return FirstDenyMatch(patterns, text.Text);
         }
@@ -121,7 +121,6 @@ internal static class PatternRules
 
     private static PatternVerdict FirstDenyMatch(DenyPatternSet patterns, string text)
     {
-
         // One pass decides for every screened pattern; when it finds nothing, only the unscreened ones still run.
         var screenMissed = !patterns.ScreenMayMatch(text);
         for (var i = 0; i < patterns.Count; i++)

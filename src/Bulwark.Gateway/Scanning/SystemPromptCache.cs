@@ -7,12 +7,12 @@ namespace Bulwark.Gateway.Scanning;
 /// <summary>The detectors' findings for system prompts, by exact text (see <see cref="SystemTextCache{TResult}"/>).</summary>
 internal sealed class SystemPromptCache
 {
-    public const int MaxEntries = SystemTextCache<Finding[]>.MaxEntries;
-    public const int MaxTextLength = SystemTextCache<Finding[]>.MaxTextLength;
+    public const int MaxEntries = SystemTextCache.MaxEntries;
+    public const int MaxTextLength = SystemTextCache.MaxTextLength;
 
     private readonly SystemTextCache<Finding[]> _entries = new();
 
-    public static bool Applies(string? role) => SystemTextCache<Finding[]>.Applies(role);
+    public static bool Applies(string? role) => SystemTextCache.Applies(role);
 
     /// <summary>Appends the findings for <paramref name="text"/> to <paramref name="findings"/>, scanning only on a miss.</summary>
     public void Scan(DetectionEngine engine, string text, List<Finding> findings)
