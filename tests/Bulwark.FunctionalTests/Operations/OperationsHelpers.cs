@@ -106,10 +106,10 @@ internal static class OperationsHelpers
 
     public static SqliteGatewayStore OpenSqlite(GatewayFixture fixture) => new(Path.Combine(fixture.Directory, "bulwark.db"), TimeSpan.FromSeconds(5));
 
-    /// <summary>Waits until a gateway process answers /readyz on its admin listener (60 s at most).</summary>
     /// <summary>
-    /// Waits for the gateway's readiness endpoint. Given the gateway's process, fails at once if it exits first, with
-    /// its exit code and whatever it printed in <paramref name="output"/> (a port taken, a config refused).
+    /// Waits until a gateway process answers /readyz on its admin listener (60 s at most). Given the gateway's process,
+    /// fails at once if it exits first, with its exit code and whatever it printed in <paramref name="output"/> (a port
+    /// taken, a config refused).
     /// </summary>
     public static async Task WaitReadyAsync(Uri admin, System.Diagnostics.Process? gateway = null, StringBuilder? output = null)
     {
